@@ -1,0 +1,1 @@
+"""Videnbank for samskabelse: the domain core. It imports nothing from MkDocs."""

@@ -1,0 +1,107 @@
+"""What the site shows, derived from a loaded bank: visible stories and their indexes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .load import Bank, Entry
+from .model import COUNCIL_ROLES, SECTORS, STATUSES, Method, Principle, Story
+
+StoryEntry = Entry[Story]
+
+
+@dataclass
+class Catalogue:
+    """The published part of a bank (and, in preview, its drafts), ready for listing."""
+
+    bank: Bank
+    preview: bool = False
+    sectors: dict[str, str] = field(default_factory=lambda: dict(SECTORS))
+    statuses: dict[str, str] = field(default_factory=lambda: dict(STATUSES))
+    council_roles: dict[str, str] = field(default_factory=lambda: dict(COUNCIL_ROLES))
+
+    @cached_property
+    def stories(self) -> list[StoryEntry]:
+        """Visible stories, newest first."""
+        return [s for s in self.bank.stories if self.preview or s.meta.publication == "udgivet"]
+
+    @cached_property
+    def hidden(self) -> list[StoryEntry]:
+        return [s for s in self.bank.stories if s not in self.stories]
+
+    @property
+    def principles(self) -> list[Entry[Principle]]:
+        return self.bank.principles
+
+    @property
+    def methods(self) -> list[Entry[Method]]:
+        return self.bank.methods
+
+    @cached_property
+    def story_by_slug(self) -> dict[str, StoryEntry]:
+        return {s.slug: s for s in self.stories}
+
+    @cached_property
+    def principle_by_slug(self) -> dict[str, Entry[Principle]]:
+        return {p.slug: p for p in self.principles}
+
+    @cached_property
+    def method_by_slug(self) -> dict[str, Entry[Method]]:
+        return {m.slug: m for m in self.methods}
+
+    @cached_property
+    def by_principle(self) -> dict[str, list[StoryEntry]]:
+        index: dict[str, list[StoryEntry]] = defaultdict(list)
+        for story in self.stories:
+            for ref in story.meta.principles:
+                index[ref.slug].append(story)
+        return {p.slug: index.get(p.slug, []) for p in self.principles}
+
+    @cached_property
+    def by_method(self) -> dict[str, list[StoryEntry]]:
+        index: dict[str, list[StoryEntry]] = defaultdict(list)
+        for story in self.stories:
+            for slug in story.meta.methods:
+                index[slug].append(story)
+        return {m.slug: index.get(m.slug, []) for m in self.methods}
+
+    def newest(self, count: int) -> list[StoryEntry]:
+        return self.stories[:count]
+
+    def is_draft(self, story: StoryEntry) -> bool:
+        return story.meta.publication != "udgivet"
+
+
+def actors_by_sector(story: Story) -> list[tuple[str, list[str]]]:
+    """The story's actors grouped by sector, in the order of the sector vocabulary."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for actor in story.actors:
+        groups[actor.sector].append(actor.name)
+    return [(SECTORS[s], groups[s]) for s in SECTORS if s in groups]
+
+
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+          "september", "oktober", "november", "december")
+
+
+def danish_date(value: str) -> str:
+    """'2019' -> '2019', '2019-05' -> 'maj 2019', '2019-05-03' -> '3. maj 2019'."""
+    parts = value.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{int(parts[2])}. {month} {parts[0]}"
+
+
+def period_text(story: Story) -> str:
+    if story.period is None:
+        return "ikke oplyst"
+    start = danish_date(story.period.start)
+    if story.period.end:
+        end = danish_date(story.period.end)
+        return start if end == start else f"{start} – {end}"
+    return f"{start} –" if story.status == "igang" else f"fra {start}"

@@ -1,0 +1,261 @@
+"""Load and check the whole bank: every problem in every file is collected, none is raised."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .model import (
+    SLUG_RE,
+    Actor,
+    Contact,
+    Image,
+    Link,
+    Method,
+    Period,
+    Principle,
+    PrincipleRef,
+    Results,
+    Story,
+    slugify,
+)
+from .problems import Problem, did_you_mean
+from .source import Loc, Source, field_path, read_source
+
+M = TypeVar("M", bound=BaseModel)
+
+STORY_SECTIONS = ("Udfordringen", "Det gjorde vi", "Det kom der ud af", "Det lærte vi")
+REQUIRED_SECTIONS = STORY_SECTIONS[:2]
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class Entry(Generic[M]):
+    """One content file: its slug, where it came from, its checked front matter and its body."""
+
+    slug: str
+    path: str
+    meta: M
+    body: str
+
+
+@dataclass
+class Bank:
+    root: Path
+    principles: list[Entry[Principle]] = field(default_factory=list)
+    methods: list[Entry[Method]] = field(default_factory=list)
+    stories: list[Entry[Story]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files_checked: int = 0
+
+
+def load_bank(root: Path, only: list[Path] | None = None) -> Bank:
+    """Load principles/, methods/ and stories/ under ``root``.
+
+    ``only`` limits the story files that are read (the vocabularies are always read).
+    """
+    bank = Bank(root)
+    bank.principles = _load_all(bank, "principles", Principle, {})
+    bank.methods = _load_all(bank, "methods", Method, {})
+    _check_principle_numbers(bank)
+    context = {
+        "principles": {p.slug: p.meta.name for p in bank.principles},
+        "methods": {m.slug: m.meta.name for m in bank.methods},
+    }
+    files = only if only is not None else _story_files(root / "stories")
+    _check_duplicate_slugs(bank, files)
+    stories = [s for f in files if (s := _load_one(bank, f, Story, context, _check_story_body))]
+    bank.stories = sorted(stories, key=lambda s: (s.meta.added, s.slug), reverse=True)
+    if not (root / "principles").is_dir() or not bank.principles:
+        bank.problems.append(Problem(
+            "principles/", 1, "principper", "der er ingen principper",
+            "læg mindst én fil principles/<kortnavn>.md med nummer, navn og kort",
+        ))
+    return bank
+
+
+def _story_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*.md") if p.name.lower() != "readme.md")
+
+
+def _load_all(bank: Bank, folder: str, model: type[M], context: dict[str, Any]) -> list[Entry[M]]:
+    directory = bank.root / folder
+    files = sorted(directory.glob("*.md")) if directory.is_dir() else []
+    return [e for f in files if (e := _load_one(bank, f, model, context, _check_plain_body))]
+
+
+def _load_one(
+    bank: Bank, file: Path, model: type[M], context: dict[str, Any], check_body: Any
+) -> Entry[M] | None:
+    bank.files_checked += 1
+    display = _display_path(bank.root, file)
+    src = read_source(file, display)
+    slug = file.stem
+    if not SLUG_RE.match(slug):
+        src.problem(
+            (), "filnavn", f"'{file.name}' er ikke et gyldigt kortnavn",
+            f"omdøb filen til '{slugify(slug) or 'min-historie'}.md' (små bogstaver, tal og bindestreger)",
+        )
+    entry: Entry[M] | None = None
+    if src.data or not src.problems:
+        try:
+            meta = model.model_validate(src.data, context=context)
+        except ValidationError as e:
+            for err in e.errors():
+                _translate(src, err)
+        else:
+            entry = Entry(slug, display, meta, src.body)
+        check_body(src)
+    bank.problems.extend(src.problems)
+    return entry if not src.problems else None
+
+
+def _display_path(root: Path, file: Path) -> str:
+    try:
+        return file.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def _check_duplicate_slugs(bank: Bank, files: list[Path]) -> None:
+    first: dict[str, str] = {}
+    for file in files:
+        display = _display_path(bank.root, file)
+        if file.stem in first:
+            bank.problems.append(Problem(
+                display, 1, "filnavn", f"kortnavnet '{file.stem}' bruges også af {first[file.stem]}",
+                "giv en af filerne et andet navn; kortnavnet bliver historiens adresse",
+            ))
+        first.setdefault(file.stem, display)
+
+
+def _check_principle_numbers(bank: Bank) -> None:
+    seen: dict[int, str] = {}
+    for p in bank.principles:
+        if p.meta.number in seen:
+            bank.problems.append(Problem(
+                p.path, 2, "nummer", f"nummer {p.meta.number} bruges også af {seen[p.meta.number]}",
+                "giv hvert princip sit eget nummer",
+            ))
+        seen.setdefault(p.meta.number, p.path)
+    bank.principles.sort(key=lambda p: (p.meta.number, p.slug))
+
+
+def _check_plain_body(src: Source) -> None:
+    if not src.body.strip():
+        src.problems.append(Problem(
+            src.path, src.body_line, "tekst", "teksten under front matter er tom",
+            "skriv forklaringen under den sidste linje '---'",
+        ))
+
+
+def _check_story_body(src: Source) -> None:
+    if not src.body.strip():
+        src.problems.append(Problem(
+            src.path, src.body_line, "tekst", "historien har ingen tekst",
+            "skriv afsnittene " + ", ".join(f"'## {s}'" for s in STORY_SECTIONS)
+            + " under front matter",
+        ))
+        return
+    found: list[tuple[str, int]] = []
+    in_fence = False
+    for n, line in enumerate(src.body.splitlines(), start=src.body_line):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        heading = None if in_fence else _HEADING.match(line)
+        if heading and len(heading.group(1)) <= 2:
+            found.append((heading.group(2).strip(), n))
+    last = -1
+    for title, line in found:
+        if title not in STORY_SECTIONS:
+            hint = did_you_mean(title, STORY_SECTIONS)
+            src.problems.append(Problem(
+                src.path, line, "tekst", f"overskriften '{title}' er ikke et af historiens afsnit",
+                (hint + " " if hint else "") + "brug " + ", ".join(f"'## {s}'" for s in STORY_SECTIONS)
+                + "; underoverskrifter skrives med '###'",
+            ))
+            continue
+        index = STORY_SECTIONS.index(title)
+        if index < last:
+            src.problems.append(Problem(
+                src.path, line, "tekst", f"afsnittet '{title}' står i forkert rækkefølge",
+                "sæt afsnittene i rækkefølgen " + ", ".join(STORY_SECTIONS),
+            ))
+        last = max(last, index)
+    titles = {t for t, _ in found}
+    for required in REQUIRED_SECTIONS:
+        if required not in titles:
+            src.problems.append(Problem(
+                src.path, src.body_line, "tekst", f"afsnittet '## {required}' mangler",
+                f"tilføj en linje '## {required}' med tekst under",
+            ))
+
+
+_ALIASES = sorted({
+    f.alias or name
+    for m in (Story, Principle, Method, PrincipleRef, Actor, Period, Results, Contact, Link, Image)
+    for name, f in m.model_fields.items()
+})
+
+
+def _translate(src: Source, err: Mapping[str, Any]) -> None:
+    loc: Loc = tuple(err["loc"])
+    kind: str = err["type"]
+    ctx: dict[str, Any] = err.get("ctx") or {}
+    value = err.get("input")
+    name = field_path(loc) or "front matter"
+    last = str(loc[-1]) if loc else ""
+    shown = _short(value)
+    if kind == "videnbank":
+        src.problem(loc, name, ctx["what"], ctx["fix"])
+    elif kind == "missing":
+        src.problem(loc[:-1], name, "feltet mangler", f"tilføj '{last}:' med en værdi")
+    elif kind == "extra_forbidden":
+        hint = did_you_mean(last, _ALIASES)
+        src.problem(loc, name, f"ukendt felt '{last}'", hint + " ellers fjern feltet" if hint else "fjern feltet eller ret stavningen")
+    elif kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        hint = did_you_mean(value, allowed)
+        fix = (hint + " " if hint else "") + "brug en af: " + ", ".join(allowed)
+        src.problem(loc, name, f"ukendt værdi {shown}", fix)
+    elif kind in {"string_type", "str_type"}:
+        src.problem(loc, name, f"skal være tekst, ikke {shown}", "skriv en tekst; sæt den i anførselstegn, hvis den ligner et tal eller en dato")
+    elif kind == "list_type":
+        src.problem(loc, name, "skal være en liste", "skriv hvert punkt på sin egen linje med '- ' foran")
+    elif kind in {"bool_type", "bool_parsing"}:
+        src.problem(loc, name, f"skal være ja eller nej, ikke {shown}", "skriv ja eller nej")
+    elif kind.startswith("date"):
+        src.problem(loc, name, f"{shown} er ikke en gyldig dato", "skriv datoen som ÅÅÅÅ-MM-DD, fx 2024-03-01")
+    elif kind in {"int_type", "int_parsing", "int_from_float"}:
+        src.problem(loc, name, f"skal være et helt tal, ikke {shown}", "skriv et tal, fx 3")
+    elif kind == "string_too_short":
+        src.problem(loc, name, "må ikke være tom", "skriv en tekst efter kolon")
+    elif kind == "too_short":
+        src.problem(loc, name, "skal have mindst én værdi", "tilføj mindst ét punkt med '- ' foran")
+    elif kind == "string_too_long":
+        src.problem(loc, name, f"er for lang (højst {ctx.get('max_length')} tegn)", "forkort teksten")
+    elif kind == "string_pattern_mismatch" and last == "url":
+        src.problem(loc, name, f"{shown} er ikke en webadresse", "skriv hele adressen, der starter med https://")
+    elif kind in {"model_type", "dict_type", "model_attributes_type"}:
+        src.problem(loc, name, f"skal være felter med navn og værdi, ikke {shown}", "skriv felterne indrykket på linjerne under, fx '  navn: ...'")
+    elif kind == "greater_than_equal":
+        src.problem(loc, name, f"skal være mindst {ctx.get('ge')}", f"skriv et tal fra {ctx.get('ge')} og op")
+    else:
+        src.problem(loc, name, f"ugyldig værdi {shown} ({err.get('msg')})", "ret værdien, så den passer til vejledningen")
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    if isinstance(value, dict):
+        text = "en samling felter"
+    elif isinstance(value, list):
+        text = "en liste"
+    return text if len(text) <= 60 else text[:57] + "..."

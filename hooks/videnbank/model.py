@@ -1,0 +1,229 @@
+"""The content model: what a story, a principle and a method are.
+
+The pydantic models are the single schema: they drive the checker, the JSON Schema for
+editors and the contributor guide's field table. Field names are English in code and
+Danish in the files (the alias).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+)
+from pydantic_core import PydanticCustomError
+
+from .problems import choose_from
+
+SECTORS: dict[str, str] = {
+    "offentlig": "Offentlig sektor",
+    "erhverv": "Erhvervsliv",
+    "civilsamfund": "Civilsamfund",
+    "borgere": "Borgere",
+    "uddannelse-og-forskning": "Uddannelse og forskning",
+}
+STATUSES: dict[str, str] = {"ide": "Idé", "igang": "I gang", "afsluttet": "Afsluttet"}
+PUBLICATION: dict[str, str] = {
+    "kladde": "Kladde",
+    "til-gennemsyn": "Til gennemsyn",
+    "udgivet": "Udgivet",
+}
+COUNCIL_ROLES: dict[str, str] = {
+    "igangsat": "Igangsat af rådet",
+    "stoettet": "Støttet af rådet",
+    "ingen": "Ikke involveret",
+}
+
+_TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe", "ä": "ae"})
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+def slugify(value: str) -> str:
+    text = value.strip().lower().translate(_TRANSLIT)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def _vocab_value(value: Any) -> Any:
+    return slugify(value) if isinstance(value, str) else value
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in {"ja", "nej"}:
+        return value.strip().lower() == "ja"
+    return value
+
+
+def _clean_text(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _lower_text(value: Any) -> Any:
+    return " ".join(value.split()).lower() if isinstance(value, str) else value
+
+
+def _partial_date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not PARTIAL_DATE_RE.match(text):
+        raise _error(
+            f"'{text}' er ikke en gyldig dato",
+            "skriv ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD, fx 2019 eller 2019-05",
+        )
+    parts = [int(p) for p in text.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        raise _error(
+            f"'{text}' er ikke en dato, der findes", "tjek måned (01–12) og dag"
+        ) from None
+    return text
+
+
+def _error(what: str, fix: str) -> PydanticCustomError:
+    return PydanticCustomError("videnbank", "{what} — {fix}", {"what": what, "fix": fix})
+
+
+def _in_vocabulary(kind: str, folder: str) -> Any:
+    """An after-validator checking a slug against a vocabulary passed in the context."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        known: dict[str, str] = (info.context or {}).get(kind, {})
+        if value not in known:
+            raise _error(
+                f"ukendt {'princip' if kind == 'principles' else 'metode'} '{value}'",
+                choose_from(value, known) + f"; eller tilføj en fil i {folder}/",
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+Text = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1)]
+Label = Annotated[str, BeforeValidator(_lower_text), Field(min_length=1, max_length=80)]
+PartialDate = Annotated[
+    str,
+    BeforeValidator(_partial_date),
+    Field(pattern=PARTIAL_DATE_RE.pattern, json_schema_extra={"examples": ["2019", "2019-05"]}),
+]
+Sector = Annotated[Literal[tuple(SECTORS)], BeforeValidator(_vocab_value)]  # type: ignore[valid-type]
+Status = Annotated[Literal[tuple(STATUSES)], BeforeValidator(_vocab_value)]  # type: ignore[valid-type]
+Publication = Annotated[Literal[tuple(PUBLICATION)], BeforeValidator(_vocab_value)]  # type: ignore[valid-type]
+CouncilRole = Annotated[Literal[tuple(COUNCIL_ROLES)], BeforeValidator(_vocab_value)]  # type: ignore[valid-type]
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+PrincipleSlug = Annotated[str, BeforeValidator(_vocab_value), _in_vocabulary("principles", "principles")]
+MethodSlug = Annotated[str, BeforeValidator(_vocab_value), _in_vocabulary("methods", "methods")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class PrincipleRef(_Model):
+    slug: PrincipleSlug = Field(alias="princip", description="Principets kortnavn (filnavnet i principles/).")
+    how: Text | None = Field(None, alias="hvordan", description="Én sætning om, hvordan historien viser princippet.")
+
+
+def _principle_ref(value: Any) -> Any:
+    return {"princip": value} if isinstance(value, str) else value
+
+
+class Actor(_Model):
+    name: Text = Field(alias="navn", description="Organisationens eller gruppens navn.")
+    sector: Sector = Field(alias="sektor", description="Hvilken sektor aktøren hører til.")
+
+
+class Period(_Model):
+    start: PartialDate = Field(description="Hvornår det begyndte: ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD.")
+    end: PartialDate | None = Field(None, alias="slut", description="Hvornår det sluttede. Udelad, hvis det stadig er i gang.")
+
+
+class Results(_Model):
+    text: Text = Field(alias="tekst", description="Hvad der kom ud af det, som kilden beskriver det.")
+    evaluated: YesNo = Field(False, alias="evalueret", description="Er resultaterne evalueret? ja/nej.")
+
+
+class Contact(_Model):
+    organisation: Text = Field(description="Organisationen, man kan kontakte. Aldrig en privatpersons oplysninger.")
+    email: Text | None = Field(None, description="Organisationens fælles e-mailadresse.")
+    phone: Text | None = Field(None, alias="telefon", description="Organisationens hovednummer.")
+    web: Text | None = Field(None, description="Organisationens hjemmeside.")
+
+
+class Link(_Model):
+    title: Text = Field(alias="titel", description="Linkets tekst.")
+    url: Annotated[str, Field(pattern=r"^https?://")] = Field(description="Adressen, der starter med https://.")
+
+
+class Image(_Model):
+    file: Text = Field(alias="fil", description="Billedfilen, relativt til historiens fil.")
+    alt: Text = Field(description="Alternativ tekst: hvad billedet viser, for dem der ikke kan se det.")
+    credit: Text = Field(alias="kredit", description="Fotograf eller ophavsret.")
+
+
+class Story(_Model):
+    """The front matter of a story in stories/<slug>.md."""
+
+    title: Annotated[Text, Field(max_length=150)] = Field(alias="titel", description="Historiens titel.")
+    summary: Annotated[Text, Field(max_length=400)] = Field(
+        alias="sammendrag", description="Et kort sammendrag på én til to sætninger (højst 400 tegn)."
+    )
+    added: dt.date = Field(alias="dato", description="Datoen, historien kom i videnbanken (ÅÅÅÅ-MM-DD).")
+    publication: Publication = Field(
+        alias="publicering",
+        description="kladde, til-gennemsyn eller udgivet. Kun udgivne historier kommer på sitet.",
+    )
+    principles: Annotated[list[Annotated[PrincipleRef, BeforeValidator(_principle_ref)]], Field(min_length=1)] = Field(
+        alias="principper", description="Principperne, historien viser: kortnavn, evt. med 'hvordan'."
+    )
+    actors: Annotated[list[Actor], Field(min_length=1)] = Field(
+        alias="aktører", description="Dem, der samskabte: navn og sektor for hver."
+    )
+    methods: list[MethodSlug] = Field(default_factory=list, alias="metoder", description="Metoder, der blev brugt (kortnavne fra methods/).")
+    target_groups: list[Label] = Field(default_factory=list, alias="målgrupper", description="Hvem indsatsen er for.")
+    themes: list[Label] = Field(default_factory=list, alias="temaer", description="Emner, historien handler om.")
+    municipality: Text | None = Field(None, alias="kommune", description="Kommunen, hvor det foregik. Udelad, hvis kilden ikke siger det.")
+    place: Text | None = Field(None, alias="sted", description="By, bydel eller sted.")
+    period: Period | None = Field(None, alias="periode", description="Start og evt. slut. Udelad, hvis kilden ikke siger det.")
+    status: Status = Field(description="ide, igang eller afsluttet.")
+    results: Results | None = Field(None, alias="resultater", description="Hvad der kom ud af det, og om det er evalueret.")
+    contact: Contact = Field(alias="kontakt", description="Kontakt: en organisation, ikke en privatperson.")
+    links: list[Link] = Field(default_factory=list, description="Links til mere viden.")
+    images: list[Image] = Field(default_factory=list, alias="billeder", description="Billeder med alt-tekst og kredit.")
+    council_role: CouncilRole = Field(
+        "ingen", alias="rådets_rolle", description="Har rådet igangsat eller støttet det? igangsat, stoettet eller ingen."
+    )
+    consent: YesNo = Field(
+        False, alias="samtykke",
+        description="ja, når alle navngivne eller afbildede privatpersoner har givet samtykke.",
+    )
+
+
+class Principle(_Model):
+    """The front matter of a principle in principles/<slug>.md."""
+
+    number: Annotated[int, Field(ge=1)] = Field(alias="nummer", description="Principets nummer i rækken.")
+    name: Text = Field(alias="navn", description="Principets navn.")
+    statement: Text = Field(alias="kort", description="Principet i én sætning.")
+    questions: list[Text] = Field(default_factory=list, alias="spørgsmål", description="Refleksionsspørgsmål.")
+    source: Text | None = Field(None, alias="kilde", description="Hvor principet kommer fra.")
+
+
+class Method(_Model):
+    """The front matter of a method in methods/<slug>.md."""
+
+    name: Text = Field(alias="navn", description="Metodens navn.")
+    statement: Text = Field(alias="kort", description="Metoden i én sætning.")
