@@ -66,8 +66,8 @@ def _clean_text(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _lower_text(value: Any) -> Any:
-    return " ".join(value.split()).lower() if isinstance(value, str) else value
+def _one_line(value: Any) -> Any:
+    return " ".join(value.split()) if isinstance(value, str) else value
 
 
 def _partial_date(value: Any) -> Any:
@@ -113,7 +113,7 @@ def _in_vocabulary(kind: str, folder: str) -> Any:
 
 
 Text = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1)]
-Label = Annotated[str, BeforeValidator(_lower_text), Field(min_length=1, max_length=80)]
+Label = Annotated[str, BeforeValidator(_one_line), Field(min_length=1, max_length=80)]
 PartialDate = Annotated[
     str,
     BeforeValidator(_partial_date),
