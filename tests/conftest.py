@@ -28,6 +28,7 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
 
 def copy_site(dest: Path, parts: tuple[str, ...] = SITE_PARTS) -> Path:
     """Copy the shipped site's sources (not the tests) to ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
     for part in parts:
         src = REPO / part
         if src.is_dir():
@@ -38,13 +39,14 @@ def copy_site(dest: Path, parts: tuple[str, ...] = SITE_PARTS) -> Path:
 
 
 def run_build(
-    root: Path, out: Path, tool: str = "mkdocs", env: dict[str, str] | None = None
+    root: Path, out: Path, tool: str = "mkdocs", env: dict[str, str] | None = None, strict: bool = True
 ) -> subprocess.CompletedProcess[str]:
-    """Run a real ``<tool> build --strict`` of the site in ``root`` into ``out``."""
+    """Run a real ``<tool> build [--strict]`` of the site in ``root`` into ``out``."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("VIDENBANK_")}
     full_env.update({"NO_MKDOCS_2_WARNING": "1", **(env or {})})
     return subprocess.run(
-        [sys.executable, "-m", tool, "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(out)],
+        [sys.executable, "-m", tool, "build", *(["--strict"] if strict else []),
+         "-f", str(root / "mkdocs.yml"), "-d", str(out)],
         capture_output=True, text=True, env=full_env, cwd=root, timeout=600,
     )
 

@@ -69,8 +69,9 @@ def load_bank(root: Path, only: list[Path] | None = None) -> Bank:
         "methods": {m.slug: m.meta.name for m in bank.methods},
     }
     files = only if only is not None else _story_files(root / "stories")
-    _check_duplicate_slugs(bank, files)
+    duplicates = _check_duplicate_slugs(bank, files)
     stories = [s for f in files if (s := _load_one(bank, f, Story, context, _check_story_body))]
+    stories = [s for s in stories if s.path not in duplicates]
     bank.stories = sorted(stories, key=lambda s: (s.meta.added, s.slug), reverse=True)
     if not (root / "principles").is_dir() or not bank.principles:
         bank.problems.append(Problem(
@@ -125,8 +126,9 @@ def _display_path(root: Path, file: Path) -> str:
         return file.as_posix()
 
 
-def _check_duplicate_slugs(bank: Bank, files: list[Path]) -> None:
+def _check_duplicate_slugs(bank: Bank, files: list[Path]) -> set[str]:
     first: dict[str, str] = {}
+    duplicates: set[str] = set()
     for file in files:
         display = _display_path(bank.root, file)
         if file.stem in first:
@@ -134,7 +136,9 @@ def _check_duplicate_slugs(bank: Bank, files: list[Path]) -> None:
                 display, 1, "filnavn", f"kortnavnet '{file.stem}' bruges også af {first[file.stem]}",
                 "giv en af filerne et andet navn; kortnavnet bliver historiens adresse",
             ))
+            duplicates.add(display)
         first.setdefault(file.stem, display)
+    return duplicates
 
 
 def _check_principle_numbers(bank: Bank) -> None:
@@ -213,7 +217,7 @@ def _translate(src: Source, err: Mapping[str, Any]) -> None:
     value = err.get("input")
     name = field_path(loc) or "front matter"
     last = str(loc[-1]) if loc else ""
-    shown = _short(value)
+    shown = _short(_raw(src.data, loc, value))
     if kind == "videnbank":
         src.problem(loc, name, ctx["what"], ctx["fix"])
     elif kind == "missing":
@@ -240,8 +244,12 @@ def _translate(src: Source, err: Mapping[str, Any]) -> None:
         src.problem(loc, name, "må ikke være tom", "skriv en tekst efter kolon")
     elif kind == "too_short":
         src.problem(loc, name, "skal have mindst én værdi", "tilføj mindst ét punkt med '- ' foran")
-    elif kind == "string_too_long":
-        src.problem(loc, name, f"er for lang (højst {ctx.get('max_length')} tegn)", "forkort teksten")
+    elif kind in {"string_too_long", "too_long"} and isinstance(value, str):
+        src.problem(
+            loc, name, f"er for lang ({len(value)} tegn, højst {ctx.get('max_length')})", "forkort teksten"
+        )
+    elif kind == "too_long":
+        src.problem(loc, name, f"har for mange punkter (højst {ctx.get('max_length')})", "fjern nogle punkter")
     elif kind == "string_pattern_mismatch" and last == "url":
         src.problem(loc, name, f"{shown} er ikke en webadresse", "skriv hele adressen, der starter med https://")
     elif kind in {"model_type", "dict_type", "model_attributes_type"}:
@@ -250,6 +258,16 @@ def _translate(src: Source, err: Mapping[str, Any]) -> None:
         src.problem(loc, name, f"skal være mindst {ctx.get('ge')}", f"skriv et tal fra {ctx.get('ge')} og op")
     else:
         src.problem(loc, name, f"ugyldig værdi {shown} ({err.get('msg')})", "ret værdien, så den passer til vejledningen")
+
+
+def _raw(data: Any, loc: Loc, fallback: Any) -> Any:
+    """The value as written in the file (before normalising), if ``loc`` reaches it."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return fallback
+    return data
 
 
 def _short(value: Any) -> str:

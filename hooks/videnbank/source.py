@@ -13,6 +13,19 @@ from .problems import Problem
 
 Loc = tuple[str | int, ...]
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves an impossible date (2024-13-45) as text for the checker to report."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
 _FENCE = re.compile(r"\A---[ \t]*\r?\n")
 _CLOSE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
@@ -73,8 +86,8 @@ def read_source(file: Path, display_path: str) -> Source:
 
 def _parse_yaml(src: Source, yaml_text: str, first_line: int) -> None:
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(yaml_text)
+        node = yaml.compose(yaml_text, Loader=_Loader)
+        data = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -84,7 +97,7 @@ def _parse_yaml(src: Source, yaml_text: str, first_line: int) -> None:
             "tjek kolon, indrykning og anførselstegn; tekst med ':' skal stå i anførselstegn",
         ))
         return
-    except yaml.YAMLError as e:
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as e:
         src.problem((), "front matter", f"YAML kan ikke læses ({e})", "tjek syntaksen i front matter")
         return
     if data is None:

@@ -1,0 +1,171 @@
+"""Real builds of real sites into temp dirs, read back as HTML."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO, build_ok, copy_site, html, run_build, write_tree
+from videnbank.load import load_bank
+
+DRAFT_SENTENCE = "Denne kladde må ikke blive offentlig."
+
+
+def _text(site: Path, path: str) -> str:
+    return " ".join(html(site, path).get_text(" ").split())
+
+
+def test_story_page(shipped_site: Path) -> None:
+    page = html(shipped_site, "historier/faaborg-midtfyn-dialogmoede-transport/")
+    assert page.find("html")["lang"] == "da"
+    assert page.find("h1").get_text(strip=True) == "Dialogmøde om transport i Faaborg-Midtfyn"
+    facts = page.find("aside", class_="vb-facts")
+    terms = [dt.get_text(strip=True) for dt in facts.find("dl").find_all("dt", recursive=False)]
+    assert terms[:3] == ["Principper", "Aktører", "Metoder"]
+    assert {"Målgrupper", "Temaer", "Kommune og sted", "Periode", "Status", "Kontakt"} <= set(terms)
+    principle_links = [a["href"] for a in facts.find("dd").find_all("a")]
+    assert "../../principper/dialogbaseret-proces/" in principle_links
+    sectors = [dt.get_text(strip=True) for dt in facts.select("dl.vb-sectors > dt")]
+    assert sectors == ["Offentlig sektor", "Civilsamfund"]
+    methods = {a.get_text(strip=True): a["href"] for a in facts.find_all("a") if "metoder" in a["href"]}
+    assert methods["Fremtidsværksted"] == "../../metoder/fremtidsvaerksted/"
+    headings = [h.get_text(strip=True).rstrip("#") for h in page.select(".vb-body h2")]
+    assert headings[:2] == ["Udfordringen", "Det gjorde vi"]
+    edit = page.find("a", attrs={"title": "Redigér side"}) or page.select_one("a.md-content__button")
+    assert edit is not None and edit["href"].endswith("/edit/main/stories/faaborg-midtfyn-dialogmoede-transport.md")
+
+
+def test_principle_page_lists_its_stories(shipped_site: Path) -> None:
+    bank = load_bank(REPO)
+    expected = [s.meta.title for s in bank.stories
+                if s.meta.publication == "udgivet" and "dialogbaseret-proces" in [p.slug for p in s.meta.principles]]
+    page = html(shipped_site, "principper/dialogbaseret-proces/")
+    assert page.find("h1").get_text(strip=True) == "En proces bygget på dialog"
+    assert page.find(id="refleksion") is not None
+    titles = [h.get_text(strip=True) for h in page.select(".vb-card__title a")]
+    assert titles == expected and len(titles) >= 2
+    assert f"({len(expected)})" in page.find(id="historier").get_text()
+
+
+def test_principle_index_matrix(shipped_site: Path) -> None:
+    bank = load_bank(REPO)
+    public = [s for s in bank.stories if s.meta.publication == "udgivet"]
+    table = html(shipped_site, "principper/").find("table", class_="vb-matrix")
+    header = [th.get_text(strip=True) for th in table.select("thead th")]
+    assert header == ["Historie", "1", "2", "3", "4", "5", "6"]
+    rows = table.select("tbody tr")
+    assert len(rows) == len(public)
+    counts = [int(td.get_text(strip=True)) for td in table.select("tfoot td")]
+    for i, principle in enumerate(bank.principles):
+        marked = sum(1 for r in rows if r.find_all("td")[i].get_text(strip=True))
+        assert counts[i] == marked == sum(principle.slug in [p.slug for p in s.meta.principles] for s in public)
+
+
+def test_overview_newest_first(shipped_site: Path) -> None:
+    bank = load_bank(REPO)
+    public = [s for s in bank.stories if s.meta.publication == "udgivet"]
+    page = html(shipped_site, "historier/")
+    titles = [a.get_text(strip=True) for a in page.select(".vb-card__title a")]
+    assert titles[: len(public)] == [s.meta.title for s in public]
+    first = page.select_one(".vb-card")
+    assert first.select_one(".vb-card__summary").get_text(strip=True) == public[0].meta.summary
+    assert first.select(".vb-badges a")
+
+
+def test_front_page_and_about(shipped_site: Path) -> None:
+    page = html(shipped_site, "")
+    assert "samskabelse" in page.find("h1").get_text().lower()
+    assert len(page.select("ol.vb-principles li")) == 6
+    assert page.select(".vb-cards .vb-card")
+    assert "Om videnbanken" in _text(shipped_site, "om/")
+
+
+def test_site_settings(shipped_site: Path) -> None:
+    page = html(shipped_site, "")
+    assert not page.find("link", href=lambda h: h and "fonts.googleapis" in h)
+    config = json.loads(page.find("script", id="__config").string)
+    assert config["search"]
+    search = json.loads((shipped_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert search["config"]["lang"] == ["da"]
+    nav_links = [a.get_text(strip=True) for a in page.select("nav.md-nav--primary a")]
+    assert not any("Dialogmøde om transport" in t for t in nav_links), "stories stay out of the navigation"
+
+
+def test_draft_is_absent_from_the_built_site(shipped_site: Path) -> None:
+    assert (REPO / "stories" / "start-guide-til-samskabelse.md").read_text(encoding="utf-8").count(DRAFT_SENTENCE) == 1
+    leaks = [p for p in shipped_site.rglob("*") if p.is_file() and p.suffix in {".html", ".json", ".xml", ".js", ".csv"}
+             and (DRAFT_SENTENCE in p.read_text(encoding="utf-8", errors="ignore")
+                  or "start-guide-til-samskabelse" in p.read_text(encoding="utf-8", errors="ignore"))]
+    assert leaks == []
+    assert not (shipped_site / "historier" / "start-guide-til-samskabelse").exists()
+
+
+def test_preview_shows_drafts_marked(tmp_path: Path) -> None:
+    site = build_ok(REPO, tmp_path / "site", env={"VIDENBANK_KLADDER": "1"})
+    page = html(site, "historier/start-guide-til-samskabelse/")
+    assert page.select_one(".vb-draft") is not None
+    assert DRAFT_SENTENCE in page.get_text()
+    card = [c for c in html(site, "historier/").select(".vb-card") if "start-guide" in str(c)]
+    assert card and card[0].select_one(".vb-draft-tag").get_text(strip=True) == "Kladde"
+
+
+BROKEN = """---
+titel: Ødelagt
+sammendrag: Med fejl.
+dato: 2024-02-30
+publicering: udgivet
+principper: [nye-kvalitet]
+aktører:
+  - navn: Kommunen
+    sektor: kommune
+status: igang
+kontakt:
+  organisation: Kommunen
+---
+## Udfordringen
+
+x
+
+## Det gjorde vi
+
+y
+"""
+
+
+@pytest.mark.parametrize("strict", [True, False], ids=["strict", "not-strict"])
+def test_broken_story_fails_the_build_with_every_problem(tmp_path: Path, strict: bool) -> None:
+    root = copy_site(tmp_path / "src")
+    write_tree(root, {"stories/oedelagt.md": BROKEN})
+    result = run_build(root, tmp_path / "site", strict=strict)
+    assert result.returncode == 1
+    out = result.stderr
+    assert "Videnbanken har 3 problemer i indholdet:" in out
+    assert "stories/oedelagt.md:4: dato: '2024-02-30' er ikke en gyldig dato" in out
+    assert "stories/oedelagt.md:6: principper[1].princip: ukendt princip 'nye-kvalitet' — mente du 'nye-kvaliteter'?" in out
+    assert "stories/oedelagt.md:9: aktører[1].sektor: ukendt værdi 'kommune'" in out
+    assert "Traceback" not in out
+
+
+def test_four_principles_under_other_slugs(tmp_path: Path) -> None:
+    root = FIXTURES / "fire-principper"
+    site = build_ok(root, tmp_path / "site")
+    index = html(site, "principper/")
+    header = [th.get_text(strip=True) for th in index.select("table.vb-matrix thead th")]
+    assert header == ["Historie", "1", "2", "3", "4"]
+    assert [int(td.get_text()) for td in index.select("table.vb-matrix tfoot td")] == [1, 1, 2, 2]
+    page = html(site, "principper/inddragelse/")
+    assert [a.get_text(strip=True) for a in page.select(".vb-card__title a")] == ["Vandresti langs åen", "Lokalt forum"]
+    story = html(site, "historier/en-indgang/")
+    assert "3. Let adgang til kommunen" in story.select_one(".vb-facts").get_text()
+    assert not (site / "principper" / "nye-kvaliteter").exists()
+
+
+def test_properdocs_builds_the_same_site(tmp_path: Path, shipped_site: Path) -> None:
+    site = build_ok(REPO, tmp_path / "site", tool="properdocs")
+    for path in ("historier/folkemoedet-i-silkeborg/", "principper/", "historier/", "principper/nye-kvaliteter/"):
+        assert html(site, path).find("h1").get_text(strip=True) == html(shipped_site, path).find("h1").get_text(strip=True)
+    ours = sorted(p.relative_to(shipped_site).as_posix() for p in shipped_site.rglob("index.html"))
+    theirs = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
+    assert ours == theirs
