@@ -18,7 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from videnbank import derive
+from videnbank import derive, facets
 from videnbank.derive import Catalogue
 from videnbank.load import load_bank
 from videnbank.problems import report
@@ -88,9 +88,15 @@ def _page(meta: dict[str, Any], body: str = "") -> str:
 
 def _pages(catalogue: Catalogue) -> list[tuple[str, str, str | None]]:
     pages: list[tuple[str, str, str | None]] = [
-        (f"{STORIES_URL}/index.md", _page({"title": "Historier", "template": "historier.html"}), None),
+        (f"{STORIES_URL}/index.md",
+         _page({"title": "Historier", "template": "historier.html", "videnbank_side": 1}), None),
+        (f"{STORIES_URL}/index.json", facets.index_json(catalogue), None),
         (f"{PRINCIPLES_URL}/index.md", _page({"title": "Principper", "template": "principper.html"}), None),
     ]
+    for n in range(2, facets.page_count(len(catalogue.stories)) + 1):
+        meta = {"title": f"Historier – side {n}", "template": "historier.html", "videnbank_side": n,
+                "search": {"exclude": True}}
+        pages.append((f"{STORIES_URL}/side/{n}.md", _page(meta), None))
     for story in catalogue.stories:
         meta = {"title": story.meta.title, "description": story.meta.summary,
                 "template": "historie.html", "videnbank_story": story.slug}
@@ -119,6 +125,9 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
     catalogue = _current().catalogue
     if catalogue is None:
         return context
+    if number := page.meta.get("videnbank_side"):
+        context["listing"] = facets.listing(catalogue, number)
+        context["facets"] = facets.facets(catalogue) if number == 1 else []
     if slug := page.meta.get("videnbank_story"):
         context["story"] = catalogue.story_by_slug[slug]
     if slug := page.meta.get("videnbank_principle"):

@@ -73,7 +73,9 @@ def test_good_story_is_normalised(tmp_path: Path) -> None:
 
 
 def test_line_numbers_follow_the_file(tmp_path: Path) -> None:
-    text = GOOD.replace("    sektor: civilsamfund\n  - navn: Borgergruppen", "    sektor: frivillig\n  - navn: Borgergruppen")
+    text = GOOD.replace(
+        "    sektor: civilsamfund\n  - navn: Borgergruppen", "    sektor: frivillig\n  - navn: Borgergruppen"
+    )
     bank = load_bank(mini(tmp_path, linje=text))
     (problem,) = bank.problems
     line = text.splitlines().index("    sektor: frivillig") + 1

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import FIXTURES, write_tree
 from videnbank.load import load_bank
 

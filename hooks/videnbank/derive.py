@@ -8,6 +8,7 @@ from functools import cached_property
 
 from .load import Bank, Entry
 from .model import COUNCIL_ROLES, SECTORS, STATUSES, Method, Principle, Story
+from .related import Related, related_stories
 
 StoryEntry = Entry[Story]
 
@@ -66,6 +67,14 @@ class Catalogue:
             for slug in story.meta.methods:
                 index[slug].append(story)
         return {m.slug: index.get(m.slug, []) for m in self.methods}
+
+    @cached_property
+    def related_index(self) -> dict[str, list[Related]]:
+        return related_stories(self.stories)
+
+    def related(self, story: StoryEntry) -> list[Related]:
+        """A few visible stories sharing principles, methods or target groups (see related.py)."""
+        return self.related_index.get(story.slug, [])
 
     def newest(self, count: int) -> list[StoryEntry]:
         return self.stories[:count]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -87,9 +87,7 @@ def _partial_date(value: Any) -> Any:
     try:
         dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
     except ValueError:
-        raise _error(
-            f"'{text}' er ikke en dato, der findes", "tjek måned (01–12) og dag"
-        ) from None
+        raise _error(f"'{text}' er ikke en dato, der findes", "tjek måned (01–12) og dag") from None
     return text
 
 
@@ -119,10 +117,24 @@ PartialDate = Annotated[
     BeforeValidator(_partial_date),
     Field(pattern=PARTIAL_DATE_RE.pattern, json_schema_extra={"examples": ["2019", "2019-05"]}),
 ]
-Sector = Annotated[Literal[tuple(SECTORS)], BeforeValidator(_vocab_value)]  # type: ignore[valid-type]
-Status = Annotated[Literal[tuple(STATUSES)], BeforeValidator(_vocab_value)]  # type: ignore[valid-type]
-Publication = Annotated[Literal[tuple(PUBLICATION)], BeforeValidator(_vocab_value)]  # type: ignore[valid-type]
-CouncilRole = Annotated[Literal[tuple(COUNCIL_ROLES)], BeforeValidator(_vocab_value)]  # type: ignore[valid-type]
+
+
+def _closed(vocabulary: dict[str, str]) -> Any:
+    """A normalising check against a fixed vocabulary, shown as an enum in the JSON Schema."""
+
+    def check(raw: Any) -> Any:
+        value = _vocab_value(raw)
+        if isinstance(value, str) and value not in vocabulary:
+            raise _error(f"ukendt værdi '{raw}'", choose_from(value, vocabulary))
+        return value
+
+    return (BeforeValidator(check), Field(json_schema_extra={"enum": list(vocabulary)}))
+
+
+Sector = Annotated[str, *_closed(SECTORS)]
+Status = Annotated[str, *_closed(STATUSES)]
+Publication = Annotated[str, *_closed(PUBLICATION)]
+CouncilRole = Annotated[str, *_closed(COUNCIL_ROLES)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 PrincipleSlug = Annotated[str, BeforeValidator(_vocab_value), _in_vocabulary("principles", "principles")]
 MethodSlug = Annotated[str, BeforeValidator(_vocab_value), _in_vocabulary("methods", "methods")]
@@ -148,7 +160,9 @@ class Actor(_Model):
 
 class Period(_Model):
     start: PartialDate = Field(description="Hvornår det begyndte: ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD.")
-    end: PartialDate | None = Field(None, alias="slut", description="Hvornår det sluttede. Udelad, hvis det stadig er i gang.")
+    end: PartialDate | None = Field(
+        None, alias="slut", description="Hvornår det sluttede. Udelad, hvis det stadig er i gang."
+    )
 
 
 class Results(_Model):
@@ -192,22 +206,33 @@ class Story(_Model):
     actors: Annotated[list[Actor], Field(min_length=1)] = Field(
         alias="aktører", description="Dem, der samskabte: navn og sektor for hver."
     )
-    methods: list[MethodSlug] = Field(default_factory=list, alias="metoder", description="Metoder, der blev brugt (kortnavne fra methods/).")
+    methods: list[MethodSlug] = Field(
+        default_factory=list, alias="metoder", description="Metoder, der blev brugt (kortnavne fra methods/)."
+    )
     target_groups: list[Label] = Field(default_factory=list, alias="målgrupper", description="Hvem indsatsen er for.")
     themes: list[Label] = Field(default_factory=list, alias="temaer", description="Emner, historien handler om.")
-    municipality: Text | None = Field(None, alias="kommune", description="Kommunen, hvor det foregik. Udelad, hvis kilden ikke siger det.")
+    municipality: Text | None = Field(
+        None, alias="kommune", description="Kommunen, hvor det foregik. Udelad, hvis kilden ikke siger det."
+    )
     place: Text | None = Field(None, alias="sted", description="By, bydel eller sted.")
-    period: Period | None = Field(None, alias="periode", description="Start og evt. slut. Udelad, hvis kilden ikke siger det.")
+    period: Period | None = Field(
+        None, alias="periode", description="Start og evt. slut. Udelad, hvis kilden ikke siger det."
+    )
     status: Status = Field(description="ide, igang eller afsluttet.")
-    results: Results | None = Field(None, alias="resultater", description="Hvad der kom ud af det, og om det er evalueret.")
+    results: Results | None = Field(
+        None, alias="resultater", description="Hvad der kom ud af det, og om det er evalueret."
+    )
     contact: Contact = Field(alias="kontakt", description="Kontakt: en organisation, ikke en privatperson.")
     links: list[Link] = Field(default_factory=list, description="Links til mere viden.")
     images: list[Image] = Field(default_factory=list, alias="billeder", description="Billeder med alt-tekst og kredit.")
     council_role: CouncilRole = Field(
-        "ingen", alias="rådets_rolle", description="Har rådet igangsat eller støttet det? igangsat, stoettet eller ingen."
+        "ingen",
+        alias="rådets_rolle",
+        description="Har rådet igangsat eller støttet det? igangsat, stoettet eller ingen.",
     )
     consent: YesNo = Field(
-        False, alias="samtykke",
+        False,
+        alias="samtykke",
         description="ja, når alle navngivne eller afbildede privatpersoner har givet samtykke.",
     )
 

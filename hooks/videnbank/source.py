@@ -87,7 +87,7 @@ def read_source(file: Path, display_path: str) -> Source:
 def _parse_yaml(src: Source, yaml_text: str, first_line: int) -> None:
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
-        data = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = first_line + (mark.line if mark else 0)
