@@ -138,7 +138,7 @@ def test_danish_dates_and_periods() -> None:
     assert danish_date("2019-05-03") == "3. maj 2019"
     ctx = {"principles": {"alfa": "Alfa"}, "methods": {}}
     ongoing = Story.model_validate({**_minimal(), "periode": {"start": "2019-05"}}, context=ctx)
-    assert period_text(ongoing) == "maj 2019 –"
+    assert period_text(ongoing) == "fra maj 2019"
     done = Story.model_validate(
         {**_minimal(), "status": "afsluttet", "periode": {"start": "2019", "slut": "2020-01-31"}}, context=ctx
     )

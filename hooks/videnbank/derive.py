@@ -113,4 +113,4 @@ def period_text(story: Story) -> str:
     if story.period.end:
         end = danish_date(story.period.end)
         return start if end == start else f"{start} – {end}"
-    return f"{start} –" if story.status == "igang" else f"fra {start}"
+    return f"fra {start}"
