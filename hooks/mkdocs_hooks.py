@@ -6,9 +6,15 @@ nothing of MkDocs. This module only maps MkDocs events onto it.
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import json
 import logging
 import os
-from dataclasses import dataclass
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +24,29 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from videnbank import derive, facets
+from videnbank import derive, export, facets, gitdates, schema, startguide
+from videnbank.council import COUNCIL_FILE, Council, composition_notices, load_council
 from videnbank.derive import Catalogue
+from videnbank.evaluation import Evaluation, evaluate
 from videnbank.load import load_bank
 from videnbank.problems import report
+from videnbank.safety import image_source, sanitize_html
 
 log = logging.getLogger("mkdocs.plugins.videnbank")
 
 PREVIEW_ENV = "VIDENBANK_KLADDER"
+# Preview of single stories (videnbank vis): only these files (os.pathsep-separated), drafts shown.
+ONLY_ENV = "VIDENBANK_KUN"
+# Test only (tests/test_xss_browser.py): skip the checker's HTML and link rules, to show that the
+# sanitiser and the templates alone stop a script. Never set it for a real build.
+UNSAFE_TEST_ENV = "VIDENBANK_USIKKER_TEST"
 STORIES_URL = "historier"
 PRINCIPLES_URL = "principper"
 METHODS_URL = "metoder"
+COUNCIL_URL = "raadet"
+EVALUATION_URL = "evaluering"
+EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 
 
 @dataclass
@@ -37,6 +55,11 @@ class _Build:
 
     root: Path
     catalogue: Catalogue | None = None
+    council: Council | None = None
+    council_notices: list[str] = field(default_factory=list)
+    evaluation: Evaluation | None = None
+    open_data: export.Overview | None = None
+    last_changed: dict[str, dt.date] = field(default_factory=dict)
 
 
 _build: _Build | None = None
@@ -56,11 +79,19 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _current()
-    bank = load_bank(build.root)
-    if bank.problems:
-        raise PluginError(report(bank.problems))
-    preview = os.environ.get(PREVIEW_ENV, "").lower() in {"1", "ja", "true", "yes"}
+    only = [build.root / p for p in os.environ.get(ONLY_ENV, "").split(os.pathsep) if p] or None
+    unsafe = os.environ.get(UNSAFE_TEST_ENV) == "1"
+    if unsafe:
+        log.info("videnbank: %s=1: tjekket for HTML og links er slået fra (kun til test)", UNSAFE_TEST_ENV)
+    bank = load_bank(build.root, only=only, check_markup=not unsafe)
+    method_names = {m.slug: m.meta.name for m in bank.methods}
+    council, council_problems = load_council(build.root, method_names)
+    if bank.problems or council_problems:
+        raise PluginError(report(bank.problems + council_problems))
+    preview = only is not None or os.environ.get(PREVIEW_ENV, "").lower() in {"1", "ja", "true", "yes"}
     catalogue = Catalogue(bank, preview=preview)
+    for story in catalogue.stories if only else []:
+        log.info("Forhåndsvisning: %s%s/%s/", config.site_url or "/", STORIES_URL, story.slug)
     build.catalogue = catalogue
     if catalogue.hidden:
         names = ", ".join(s.path for s in catalogue.hidden)
@@ -69,12 +100,22 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for file in files:
         if file.generated_by is None and file.is_documentation_page():
             file.edit_uri = f"docs/{file.src_uri}"
-    for src_uri, content, edit_uri in _pages(catalogue):
+    build.council = council
+    build.evaluation = evaluate(catalogue.stories, catalogue.principles, method_names, council)
+    if council is None:
+        config.nav = _without_page(config.nav, f"{COUNCIL_URL}/index.md")
+    else:
+        build.council_notices = composition_notices(council)
+        for notice in build.council_notices:
+            log.info("videnbank: rådets sammensætning: %s", notice)
+    for src_uri, content, edit_uri in [*_pages(catalogue), *_council_pages(council)]:
         if src_uri in files.src_uris:
             raise PluginError(f"docs/{src_uri} findes allerede; videnbanken laver den side selv — slet filen")
         generated = File.generated(config, src_uri, content=content)
         generated.edit_uri = edit_uri
         files.append(generated)
+    _add_open_data(build, catalogue, files, config)
+    _add_story_images(catalogue, files, config)
     log.info(
         "videnbank: %d historier, %d principper, %d metoder",
         len(catalogue.stories), len(catalogue.principles), len(catalogue.methods),
@@ -82,8 +123,44 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def _add_open_data(build: _Build, catalogue: Catalogue, files: Files, config: MkDocsConfig) -> None:
+    """The start guide page, the open-data files and feeds (export.py), and git's last-changed dates."""
+    site = export.Site(config.site_name, config.site_url or "/", config.copyright)
+    meta = {"title": "Startguide: principper og metoder", "template": "startguide.html"}
+    generated: dict[str, str | bytes] = {f"{startguide.URL}/index.md": _page(meta, startguide.markdown(catalogue))}
+    generated |= export.files(catalogue, site)
+    # Material's bundle fetches "sitemap.xml" beside the target of every <link rel="alternate"> (for
+    # language versions); an empty one beside the feeds keeps that from being a 404 on every page view.
+    for folder in sorted({src.rsplit("/", 1)[0] for src in generated if src.endswith(".xml")}):
+        generated[f"{folder}/sitemap.xml"] = EMPTY_SITEMAP
+    for src_uri, content in generated.items():
+        if src_uri in files.src_uris:
+            raise PluginError(f"docs/{src_uri} findes allerede; videnbanken laver den fil selv — slet filen")
+        files.append(File.generated(config, src_uri, content=content))
+    build.open_data = export.overview(catalogue, site)
+    build.last_changed = gitdates.last_changed(build.root)
+
+
+def _add_story_images(catalogue: Catalogue, files: Files, config: MkDocsConfig) -> None:
+    """Copy each story's images next to its page: historier/<slug>/<file name>."""
+    root = _current().root
+    for story in catalogue.stories:
+        for image in story.meta.images:
+            source = image_source(root / story.path, image.file)
+            src_uri = f"{STORIES_URL}/{story.slug}/{image.file.rsplit('/', 1)[-1]}"
+            files.append(File.generated(config, src_uri, abs_src_path=str(source)))
+
+
+# Characters YAML does not allow raw (PyYAML's reader); JSON leaves them unescaped.
+_NOT_YAML = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
+
+
 def _page(meta: dict[str, Any], body: str = "") -> str:
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body
+    # Front matter as JSON, which is YAML: at thousands of pages yaml.safe_dump costs seconds.
+    front = json.dumps(meta, ensure_ascii=False)
+    if _NOT_YAML.search(front):
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    return "---\n" + front + "\n---\n\n" + body
 
 
 def _pages(catalogue: Catalogue) -> list[tuple[str, str, str | None]]:
@@ -94,11 +171,11 @@ def _pages(catalogue: Catalogue) -> list[tuple[str, str, str | None]]:
         (f"{PRINCIPLES_URL}/index.md", _page({"title": "Principper", "template": "principper.html"}), None),
     ]
     for n in range(2, facets.page_count(len(catalogue.stories)) + 1):
-        meta = {"title": f"Historier – side {n}", "template": "historier.html", "videnbank_side": n,
-                "search": {"exclude": True}}
+        meta = {"title": f"Historier – side {n}", "template": "historier.html", "videnbank_side": n}
         pages.append((f"{STORIES_URL}/side/{n}.md", _page(meta), None))
     for story in catalogue.stories:
-        meta = {"title": story.meta.title, "description": story.meta.summary,
+        # Material prints title and description unescaped; they are text, so escape them here.
+        meta = {"title": html.escape(story.meta.title), "description": html.escape(story.meta.summary),
                 "template": "historie.html", "videnbank_story": story.slug}
         pages.append((f"{STORIES_URL}/{story.slug}.md", _page(meta, story.body), story.path))
     for principle in catalogue.principles:
@@ -113,12 +190,70 @@ def _pages(catalogue: Catalogue) -> list[tuple[str, str, str | None]]:
     return pages
 
 
+def _council_pages(council: Council | None) -> list[tuple[str, str, str | None]]:
+    pages: list[tuple[str, str, str | None]] = []
+    if council is not None:
+        meta = {"title": council.name, "template": "raadet.html", "videnbank_council": True}
+        pages.append((f"{COUNCIL_URL}/index.md", _page(meta), COUNCIL_FILE))
+    meta = {"title": "Evaluering", "template": "evaluering.html", "videnbank_evaluation": True}
+    pages.append((f"{EVALUATION_URL}/index.md", _page(meta), None))
+    return pages
+
+
+def _without_page(nav: Any, src_uri: str) -> Any:
+    """``nav`` without the entries pointing at ``src_uri`` (a page this bank does not have)."""
+    if not isinstance(nav, list):
+        return nav
+    kept: list[Any] = []
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item
+        if value == src_uri:
+            continue
+        kept.append({k: _without_page(v, src_uri) for k, v in item.items()} if isinstance(item, dict) else item)
+    return kept
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """The contributor guide's field table, generated from the story schema."""
+    catalogue = _current().catalogue
+    if schema.GUIDE_MARKER not in markdown or catalogue is None:
+        return markdown
+    vocab = schema.Vocabulary(
+        {p.slug: p.meta.name for p in catalogue.principles}, {m.slug: m.meta.name for m in catalogue.methods}
+    )
+    return schema.render_guide(markdown, schema.story_schema(vocab))
+
+
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    env.autoescape = _own_templates(config)
     env.globals["videnbank"] = _current().catalogue
     env.filters["dansk_dato"] = derive.danish_date
+    env.globals["aabne_data"] = _current().open_data
     env.filters["periode"] = derive.period_text
     env.filters["aktoerer_efter_sektor"] = derive.actors_by_sector
     return env
+
+
+def _own_templates(config: MkDocsConfig) -> Any:
+    """Autoescape for the templates in custom_dir that are ours, not overrides of Material's.
+
+    Material's templates expect autoescape off (they print HTML strings); ours print content,
+    which is text, so in ours every value is escaped unless marked ``| safe``.
+    """
+    ours: set[str] = set()
+    if config.theme.custom_dir:
+        custom = Path(config.theme.custom_dir).resolve()
+        theirs = [Path(d) for d in config.theme.dirs if Path(d).resolve() != custom]
+        names = (p.relative_to(custom).as_posix() for p in custom.rglob("*.html"))
+        ours = {n for n in names if not any((d / n).is_file() for d in theirs)}
+    return lambda name: name in ours
+
+
+def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """A contributed story is untrusted: sanitise its rendered text, whatever the checker let through."""
+    if page.meta.get("videnbank_story"):
+        return sanitize_html(html_text)
+    return html_text
 
 
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
@@ -130,11 +265,42 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
         context["facets"] = facets.facets(catalogue) if number == 1 else []
     if slug := page.meta.get("videnbank_story"):
         context["story"] = catalogue.story_by_slug[slug]
+        context["last_changed"] = _current().last_changed.get(context["story"].path)
     if slug := page.meta.get("videnbank_principle"):
         context["principle"] = catalogue.principle_by_slug[slug]
     if slug := page.meta.get("videnbank_method"):
         context["method"] = catalogue.method_by_slug[slug]
+    if page.meta.get("videnbank_council") or page.meta.get("videnbank_evaluation"):
+        context["council"] = _current().council
+        context["council_notices"] = _current().council_notices
+        context["evaluation"] = _current().evaluation
     return context
+
+
+# Left out of the search index: listings of other stories (they would match every search), buttons, permalinks.
+PAGEFIND_EXCLUDE = ".vb-cards, .vb-related, .headerlink, .md-content__button, .md-source-file"
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Full-text search: Pagefind indexes the built pages into small chunks that a reader's browser
+    fetches only when searching. It stems Danish, read from <html lang="da">."""
+    if os.environ.get(ONLY_ENV):
+        log.info("videnbank: forhåndsvisning af enkelte historier: søgningen bygges ikke")
+        return
+    command = [sys.executable, "-m", "pagefind", "--site", config.site_dir,
+               "--exclude-selectors", PAGEFIND_EXCLUDE, "--quiet"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise PluginError(f"videnbank: søgningen (Pagefind) kunne ikke bygges: {e}") from None
+    output = (result.stdout + result.stderr).strip()
+    if result.returncode != 0:
+        raise PluginError(
+            f"videnbank: søgningen (Pagefind) kunne ikke bygges:\n{output[-2000:]}\n"
+            "Er afhængighederne installeret? Kør: pip install -e ."
+        )
+    for line in output.splitlines():
+        log.info("videnbank: Pagefind: %s", line)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
@@ -142,4 +308,6 @@ def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     for folder in ("stories", "principles", "methods"):
         if (root / folder).is_dir():
             server.watch(str(root / folder))
+    if (root / COUNCIL_FILE).is_file():
+        server.watch(str(root / COUNCIL_FILE))
     return server

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from bs4 import BeautifulSoup
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SITE_PARTS = ("mkdocs.yml", "docs", "stories", "principles", "methods", "overrides", "hooks")
+SITE_PARTS = ("mkdocs.yml", "council.yml", "docs", "stories", "principles", "methods", "overrides", "hooks")
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:
@@ -77,3 +85,72 @@ def site_copy(tmp_path: Path) -> Callable[..., Path]:
         return write_tree(root, {k.replace("__", "/"): v for k, v in files.items()})
 
     return make
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: runs in Debian's Chromium through Playwright")
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve_site(site: Path) -> Iterator[str]:
+    """Serve a built site over http on 127.0.0.1 (a free port) in a thread; yield its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium through Playwright, for the whole session. Skips only if it is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package (CI does) to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+# Every page type of a built site, for the browser tests of accessibility, privacy and XSS.
+PAGE_TYPES = ("forside", "historie", "historier", "princip", "principper", "metode",
+              "raadet", "evaluering", "bidrag", "404")
+
+
+def page_type_path(site: Path, kind: str) -> str | None:
+    """The URL path (relative to the site root) of one page of ``kind`` in ``site``; None if it has none."""
+
+    def first_page(folder: str, skip: tuple[str, ...] = ()) -> str | None:
+        pages = sorted(p.parent.name for p in (site / folder).glob("*/index.html") if p.parent.name not in skip)
+        return f"{folder}/{pages[0]}/" if pages else None
+
+    fixed = {"forside": "index.html", "historier": "historier/index.html", "principper": "principper/index.html",
+             "raadet": "raadet/index.html", "evaluering": "evaluering/index.html", "bidrag": "bidrag/index.html",
+             "404": "404.html"}
+    if kind in fixed:
+        return fixed[kind].removesuffix("index.html") if (site / fixed[kind]).is_file() else None
+    folder = {"historie": "historier", "princip": "principper", "metode": "metoder"}[kind]
+    return first_page(folder, skip=("side",))
+
+
+@pytest.fixture(scope="session")
+def shipped_url(shipped_site: Path) -> Iterator[str]:
+    """The shipped site served over http for the whole session."""
+    with serve_site(shipped_site) as url:
+        yield url

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from babel.dates import format_date
 
 from .load import Bank, Entry
 from .model import COUNCIL_ROLES, SECTORS, STATUSES, Method, Principle, Story
@@ -30,7 +33,8 @@ class Catalogue:
 
     @cached_property
     def hidden(self) -> list[StoryEntry]:
-        return [s for s in self.bank.stories if s not in self.stories]
+        shown = {id(s) for s in self.stories}  # identity: comparing models field by field is O(n²)
+        return [s for s in self.bank.stories if id(s) not in shown]
 
     @property
     def principles(self) -> list[Entry[Principle]]:
@@ -91,19 +95,16 @@ def actors_by_sector(story: Story) -> list[tuple[str, list[str]]]:
     return [(SECTORS[s], groups[s]) for s in SECTORS if s in groups]
 
 
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
-          "september", "oktober", "november", "december")
-
-
-def danish_date(value: str) -> str:
-    """'2019' -> '2019', '2019-05' -> 'maj 2019', '2019-05-03' -> '3. maj 2019'."""
-    parts = value.split("-")
+def danish_date(value: str | dt.date) -> str:
+    """'2019' -> '2019', '2019-05' -> 'maj 2019', '2019-05-03' (or a date) -> '3. maj 2019' (babel, locale da)."""
+    if isinstance(value, dt.date):
+        return format_date(value, format="d. MMMM y", locale="da")
+    parts = [int(p) for p in value.split("-")]
     if len(parts) == 1:
-        return parts[0]
-    month = MONTHS[int(parts[1]) - 1]
+        return str(parts[0])
     if len(parts) == 2:
-        return f"{month} {parts[0]}"
-    return f"{int(parts[2])}. {month} {parts[0]}"
+        return format_date(dt.date(parts[0], parts[1], 1), format="MMMM y", locale="da")
+    return format_date(dt.date(*parts), format="d. MMMM y", locale="da")
 
 
 def period_text(story: Story) -> str:

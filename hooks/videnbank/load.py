@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from . import safety
 from .model import (
     SLUG_RE,
     Actor,
@@ -53,14 +54,16 @@ class Bank:
     stories: list[Entry[Story]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
+    check_markup: bool = True
 
 
-def load_bank(root: Path, only: list[Path] | None = None) -> Bank:
+def load_bank(root: Path, only: list[Path] | None = None, *, check_markup: bool = True) -> Bank:
     """Load principles/, methods/ and stories/ under ``root``.
 
     ``only`` limits the story files that are read (the vocabularies are always read).
+    ``check_markup=False`` skips the HTML and link rules of safety.py (the build's test mode only).
     """
-    bank = Bank(root)
+    bank = Bank(root, check_markup=check_markup)
     bank.principles = _load_all(bank, "principles", Principle, {})
     bank.methods = _load_all(bank, "methods", Method, {})
     _check_principle_numbers(bank)
@@ -115,6 +118,12 @@ def _load_one(
         else:
             entry = Entry(slug, display, meta, src.body)
         check_body(src)
+        if model is Story:
+            stories = bank.root / "stories"
+            base = stories if file.resolve().is_relative_to(stories.resolve()) else file.parent
+            safety.check_story(src, file, base, check_markup=bank.check_markup)
+        elif bank.check_markup:
+            safety.check_front_matter_markup(src)
     bank.problems.extend(src.problems)
     return entry if not src.problems else None
 
@@ -239,7 +248,7 @@ def _translate(src: Source, err: Mapping[str, Any]) -> None:
         src.problem(loc, name, f"{shown} er ikke en gyldig dato", "skriv datoen som ÅÅÅÅ-MM-DD, fx 2024-03-01")
     elif kind in {"int_type", "int_parsing", "int_from_float"}:
         src.problem(loc, name, f"skal være et helt tal, ikke {shown}", "skriv et tal, fx 3")
-    elif kind == "string_too_short":
+    elif kind == "string_too_short" or (kind == "too_short" and isinstance(value, str)):
         src.problem(loc, name, "må ikke være tom", "skriv en tekst efter kolon")
     elif kind == "too_short":
         src.problem(loc, name, "skal have mindst én værdi", "tilføj mindst ét punkt med '- ' foran")
@@ -249,8 +258,12 @@ def _translate(src: Source, err: Mapping[str, Any]) -> None:
         )
     elif kind == "too_long":
         src.problem(loc, name, f"har for mange punkter (højst {ctx.get('max_length')})", "fjern nogle punkter")
-    elif kind == "string_pattern_mismatch" and last == "url":
+    elif kind == "string_pattern_mismatch" and last in {"url", "web"}:
         src.problem(loc, name, f"{shown} er ikke en webadresse", "skriv hele adressen, der starter med https://")
+    elif kind == "string_pattern_mismatch" and last == "email":
+        src.problem(
+            loc, name, f"{shown} er ikke en e-mailadresse", "skriv organisationens adresse, fx kontakt@forening.dk"
+        )
     elif kind in {"model_type", "dict_type", "model_attributes_type"}:
         src.problem(
             loc, name, f"skal være felter med navn og værdi, ikke {shown}",

@@ -22,6 +22,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .problems import choose_from
+from .safety import MAX_IMAGE_BYTES
 
 SECTORS: dict[str, str] = {
     "offentlig": "Offentlig sektor",
@@ -172,9 +173,13 @@ class Results(_Model):
 
 class Contact(_Model):
     organisation: Text = Field(description="Organisationen, man kan kontakte. Aldrig en privatpersons oplysninger.")
-    email: Text | None = Field(None, description="Organisationens fælles e-mailadresse.")
+    email: Annotated[Text, Field(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")] | None = Field(
+        None, description="Organisationens fælles e-mailadresse."
+    )
     phone: Text | None = Field(None, alias="telefon", description="Organisationens hovednummer.")
-    web: Text | None = Field(None, description="Organisationens hjemmeside.")
+    web: Annotated[Text, Field(pattern=r"^https?://")] | None = Field(
+        None, description="Organisationens hjemmeside, der starter med https://."
+    )
 
 
 class Link(_Model):
@@ -183,7 +188,11 @@ class Link(_Model):
 
 
 class Image(_Model):
-    file: Text = Field(alias="fil", description="Billedfilen, relativt til historiens fil.")
+    file: Text = Field(
+        alias="fil",
+        description="Billedfilen (JPEG, PNG, WebP, GIF eller AVIF, højst "
+        f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB), relativt til historiens fil, fx billeder/moede.jpg.",
+    )
     alt: Text = Field(description="Alternativ tekst: hvad billedet viser, for dem der ikke kan se det.")
     credit: Text = Field(alias="kredit", description="Fotograf eller ophavsret.")
 
@@ -233,7 +242,8 @@ class Story(_Model):
     consent: YesNo = Field(
         False,
         alias="samtykke",
-        description="ja, når alle navngivne eller afbildede privatpersoner har givet samtykke.",
+        description="ja, når alle navngivne eller afbildede privatpersoner har givet samtykke. "
+        "Skal være ja, hvis historien har billeder.",
     )
 
 

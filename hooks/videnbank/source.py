@@ -26,6 +26,13 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
+
+class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc]
+    """The same loader on libyaml's parser: about 20 times faster, which matters at thousands of files."""
+
+
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
 _FENCE = re.compile(r"\A---[ \t]*\r?\n")
 _CLOSE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
@@ -86,8 +93,7 @@ def read_source(file: Path, display_path: str) -> Source:
 
 def _parse_yaml(src: Source, yaml_text: str, first_line: int) -> None:
     try:
-        node = yaml.compose(yaml_text, Loader=_Loader)
-        data = yaml.load(yaml_text, Loader=_Loader)
+        node, data = _compose_and_load(yaml_text)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -112,6 +118,22 @@ def _parse_yaml(src: Source, yaml_text: str, first_line: int) -> None:
     src.data = data
     if node is not None:
         _map_lines(src, node, (), first_line)
+
+
+def _compose_and_load(yaml_text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree (for the lines) and the data, from one parse; on an error, the pure-Python
+    parser runs again so the message is PyYAML's usual one."""
+    try:
+        loader = _FastLoader(yaml_text)
+        try:
+            node = loader.get_single_node()
+            return node, (loader.construct_document(node) if node is not None else None)
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        if _FastLoader is _Loader:
+            raise
+    return yaml.compose(yaml_text, Loader=_Loader), yaml.load(yaml_text, Loader=_Loader)
 
 
 def _map_lines(src: Source, node: yaml.Node, loc: Loc, first_line: int) -> None:

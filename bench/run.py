@@ -1,0 +1,541 @@
+#!/usr/bin/env python
+"""Benchmark the videnbank at N stories against plain MkDocs + Material on the same Markdown.
+
+    python bench/run.py --stories 1000,5000
+
+For each N it generates a bank from the shipped stories (seeded, so every run builds the same
+bank), builds it with our site and with plain MkDocs + Material side by side, and measures the
+checker, a one-story preview and, with Chromium, what a reader transfers. See BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import http.server
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "hooks"))
+
+from videnbank.load import load_bank  # noqa: E402
+
+SEED = 20240601
+SKIP = {".git", ".ci", "tests", "bench", "site", ".venv", "stories", "dev", "README.md", "BENCHMARKS.md"}
+NAV_LISTS = ("historier", "principper", "metoder")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SEARCH_QUERY = "frivillige"
+KB = 1024
+
+
+# --- the generated bank ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shipped:
+    slug: str
+    meta: dict[str, Any]
+    body: str
+
+
+def _split(text: str) -> tuple[dict[str, Any], str]:
+    _, front, body = re.split(r"^---[ \t]*$", text, maxsplit=2, flags=re.MULTILINE)
+    return yaml.safe_load(front), body.lstrip("\r\n")
+
+
+def shipped_stories() -> list[Shipped]:
+    out = []
+    for file in sorted((REPO / "stories").glob("*.md")):
+        meta, body = _split(file.read_text(encoding="utf-8"))
+        if meta.get("publicering") == "udgivet":
+            out.append(Shipped(file.stem, meta, body))
+    return out
+
+
+def _vocabulary(folder: str) -> list[str]:
+    return sorted(p.stem for p in (REPO / folder).glob("*.md") if p.name.lower() != "readme.md")
+
+
+def generate_story(i: int, base: Shipped, rng: random.Random, pools: dict[str, list[Any]]) -> tuple[str, str]:
+    """Story number ``i`` made from ``base``: new title, principles, methods, actors, years, dates."""
+    meta = dict(base.meta)
+    municipality = f"Eksempelkommune {rng.randint(1, 98)}"
+    added = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(11 * 365))
+    start = rng.randint(added.year - 4, added.year)
+    meta["titel"] = f"{base.meta['titel']} – {municipality}, {start}"[:150]
+    meta["dato"] = added
+    meta["publicering"] = "udgivet"
+    how = {p["princip"]: p.get("hvordan") for p in base.meta["principper"] if isinstance(p, dict)}
+    meta["principper"] = [
+        {"princip": slug, **({"hvordan": how[slug]} if how.get(slug) else {})}
+        for slug in rng.sample(pools["principles"], rng.randint(1, 3))
+    ]
+    meta["metoder"] = rng.sample(pools["methods"], rng.randint(0, 3))
+    actors = [dict(a) for a in base.meta["aktører"]]
+    for _ in range(rng.randint(0, 2)):
+        actors.append({"navn": f"Eksempelforening {rng.randint(1, 400)}", "sektor": rng.choice(pools["sectors"])})
+    meta["aktører"] = actors
+    meta["målgrupper"] = rng.sample(pools["target_groups"], rng.randint(1, 3))
+    meta["temaer"] = rng.sample(pools["themes"], rng.randint(1, 3))
+    meta["kommune"] = municipality
+    meta["sted"] = f"Eksempelby {rng.randint(1, 300)}"
+    meta["status"] = rng.choice(["ide", "igang", "afsluttet"])
+    meta["periode"] = {"start": str(start)} if meta["status"] != "afsluttet" else {
+        "start": str(start), "slut": str(min(start + rng.randint(0, 3), added.year))}
+    body = base.body.replace(
+        "## Det gjorde vi\n",
+        f"## Det gjorde vi\n\nArbejdet i {municipality} begyndte i {start} og blev tilføjet {added.isoformat()}.\n",
+        1,
+    )
+    text = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n" + body
+    return f"{base.slug}-{i:05d}", text
+
+
+def generate_bank(n: int, dest: Path, seed: int = SEED) -> list[tuple[str, dict[str, Any], str]]:
+    """Write a copy of the site with ``n`` generated stories to ``dest``; return (slug, meta, body)."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(REPO, dest, ignore=lambda d, names: [
+        x for x in names if (Path(d) == REPO and x in SKIP) or x == "__pycache__" or x.endswith(".egg-info")
+        or x.startswith(".")])
+    (dest / "stories").mkdir()
+    bases = shipped_stories()
+    pools: dict[str, list[Any]] = {
+        "principles": _vocabulary("principles"),
+        "methods": _vocabulary("methods"),
+        "sectors": ["offentlig", "erhverv", "civilsamfund", "borgere", "uddannelse-og-forskning"],
+        "target_groups": sorted({t for b in bases for t in b.meta.get("målgrupper", [])}),
+        "themes": sorted({t for b in bases for t in b.meta.get("temaer", [])}),
+    }
+    rng = random.Random(seed)
+    made = []
+    for i in range(n):
+        slug, text = generate_story(i, bases[i % len(bases)], rng, pools)
+        (dest / "stories" / f"{slug}.md").write_text(text, encoding="utf-8")
+        meta, body = _split(text)
+        made.append((slug, meta, body))
+    return made
+
+
+def _env_default_loader() -> type[yaml.SafeLoader]:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def env(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> Any:
+        return loader.construct_sequence(node)[-1]
+
+    Loader.add_constructor("!ENV", env)
+    return Loader
+
+
+def plain_site(ours: Path, dest: Path, stories: list[tuple[str, dict[str, Any], str]]) -> None:
+    """The same Markdown as plain pages for stock MkDocs + Material: same theme, stories out of the nav."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    config = yaml.load((ours / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_env_default_loader())
+    theme = {k: v for k, v in config["theme"].items() if k != "custom_dir"}
+    plain = {
+        "site_name": config["site_name"],
+        "site_url": config["site_url"],
+        "theme": theme,
+        # Stock Material: its own search plugin, as a plain Material site ships it.
+        "plugins": [{"search": {"lang": "da"}}],
+        "markdown_extensions": config["markdown_extensions"],
+        "nav": config["nav"],
+        "not_in_nav": "\n".join(f"/{name}/*" for name in NAV_LISTS),
+        "validation": config.get("validation", {}),
+    }
+    docs = dest / "docs"
+    docs.mkdir(parents=True)
+    (dest / "mkdocs.yml").write_text(yaml.safe_dump(plain, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for page in (ours / "docs").rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        if text.startswith("---"):
+            meta, body = _split(text)
+            meta.pop("template", None)
+            text = "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n" + body
+        target = docs / page.relative_to(ours / "docs")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    for item in config["nav"]:
+        src = next(iter(item.values()))
+        if not (docs / src).exists():
+            (docs / src).parent.mkdir(parents=True, exist_ok=True)
+            (docs / src).write_text(f"# {next(iter(item))}\n", encoding="utf-8")
+    for folder, url in (("principles", "principper"), ("methods", "metoder")):
+        for file in (ours / folder).glob("*.md"):
+            meta, body = _split(file.read_text(encoding="utf-8"))
+            (docs / url / file.name).write_text(f"# {meta['navn']}\n\n{meta['kort']}\n\n{body}", encoding="utf-8")
+    for slug, meta, body in stories:
+        (docs / "historier").mkdir(exist_ok=True)
+        (docs / "historier" / f"{slug}.md").write_text(
+            f"# {meta['titel']}\n\n{meta['sammendrag']}\n\n{body}", encoding="utf-8")
+
+
+# --- running builds -------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    seconds: float  # wall clock
+    cpu_seconds: float  # user + system time of the child and the children it waited for (Pagefind)
+    max_rss_mb: float
+    ok: bool
+    log: str = ""
+
+
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIDENBANK_")}
+    env.update({"NO_MKDOCS_2_WARNING": "1", **(extra or {})})
+    return env
+
+
+def run_child(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, log: Path | None = None) -> Run:
+    """Run ``cmd``; wall time and the child's own peak memory (wait4's rusage.ru_maxrss, in KiB on Linux)."""
+    log = log or Path(tempfile.mktemp(suffix=".log"))
+    with log.open("w") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=_env(env), stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    text = log.read_text(errors="replace")
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / KB, proc.returncode == 0, text)
+
+
+def build(
+    root: Path, out: Path, env: dict[str, str] | None = None, profile: Path | None = None, strict: bool = True
+) -> Run:
+    mkdocs = ["-m", "mkdocs", "build", *(["--strict"] if strict else []), "-f", str(root / "mkdocs.yml"), "-d", str(out)]
+    if profile is None:
+        cmd = [sys.executable, *mkdocs]
+    else:
+        cmd = [sys.executable, "-m", "pyinstrument", "--renderer", "text", "--show-all", "-o", str(profile), *mkdocs]
+    run = run_child(cmd, root, env)
+    if not run.ok:
+        raise SystemExit(f"build of {root} failed:\n{run.log[-4000:]}")
+    return run
+
+
+def best_of(repeat: int, make: Any) -> Run:
+    runs = [make() for _ in range(repeat)]
+    return min(runs, key=lambda r: r.seconds)
+
+
+# --- checker and preview --------------------------------------------------------------------
+
+def checker_seconds(root: Path) -> float:
+    start = time.perf_counter()
+    bank = load_bank(root)
+    seconds = time.perf_counter() - start
+    assert not bank.problems, bank.problems[:3]
+    return seconds
+
+
+def _cli() -> list[str] | None:
+    exe = Path(sys.executable).with_name("videnbank")
+    return [str(exe)] if exe.exists() else None
+
+
+def cli_check(root: Path) -> Run | None:
+    """``videnbank tjek`` over the whole bank, if the CLI exists."""
+    cli = _cli()
+    if cli is None:
+        return None
+    return run_child([*cli, "tjek"], root)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def preview(root: Path, slug: str, scratch: Path) -> tuple[str, float] | None:
+    """One-story preview: the `videnbank vis` server's first good answer, else a VIDENBANK_KUN build."""
+    cli = _cli()
+    if cli is not None and _cli_has(cli, "vis"):
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}/historier/{slug}/"
+        log = (scratch / "vis.log").open("w")
+        start = time.perf_counter()
+        proc = subprocess.Popen([*cli, "vis", f"stories/{slug}.md", "--port", str(port)],
+                                cwd=root, env=_env(), stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            while time.perf_counter() - start < 120:
+                if proc.poll() is not None:
+                    break
+                try:
+                    with urllib.request.urlopen(url, timeout=5) as response:
+                        if response.status == 200:
+                            return "videnbank vis: første svar fra serveren", time.perf_counter() - start
+                except OSError:
+                    time.sleep(0.05)
+            return None
+        finally:
+            proc.terminate()
+            proc.wait(10)
+            log.close()
+    if "VIDENBANK_KUN" in (REPO / "hooks" / "mkdocs_hooks.py").read_text(encoding="utf-8"):
+        run = build(root, scratch / "kun", env={"VIDENBANK_KUN": f"stories/{slug}.md"})
+        return "mkdocs build med VIDENBANK_KUN (én historie)", run.seconds
+    return None
+
+
+def _cli_has(cli: list[str], command: str) -> bool:
+    result = subprocess.run([*cli, "--help"], capture_output=True, text=True, env=_env())
+    return re.search(rf"\b{command}\b", result.stdout + result.stderr) is not None
+
+
+# --- the reader, in Chromium ----------------------------------------------------------------
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class Reader:
+    first_visit_kb: float
+    first_visit_requests: int
+    search_first_result_s: float | None
+    search_kb: float | None
+    search_requests: int | None
+    search_results: int | None
+
+
+def measure_reader(site: Path, story_slug: str, query: str = SEARCH_QUERY) -> Reader:
+    """First visit to a story page, then a search typed into the header box, in a fresh browser."""
+    from playwright.sync_api import sync_playwright
+
+    with serve(site) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
+        received: list[tuple[float, str, int]] = []
+        urls: dict[str, str] = {}
+        cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+        cdp.on("Network.loadingFinished",
+               lambda e: received.append((time.perf_counter(), urls.get(e["requestId"], "?"),
+                                          int(e["encodedDataLength"]))))
+        page.goto(f"{base}historier/{story_slug}/", wait_until="networkidle")
+        page.wait_for_timeout(500)
+        first = list(received)
+        received.clear()
+        result_time = results = search_kb = search_requests = None
+        box = page.locator("input.md-search__input")
+        if box.count():
+            page.keyboard.press("/")
+            start = time.perf_counter()
+            page.keyboard.type(query)
+            typed = time.perf_counter()
+            link = page.locator(".md-search-result__list a").first
+            link.wait_for(state="visible", timeout=30_000)
+            result_time = time.perf_counter() - typed
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(500)
+            results = page.locator(".md-search-result__list a").count()
+            search_kb = sum(n for _, _, n in received) / KB
+            search_requests = len(received)
+            del start
+        browser.close()
+    return Reader(sum(n for _, _, n in first) / KB, len(first), result_time, search_kb, search_requests, results)
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    stories: int
+    ours: Run
+    plain: Run
+    story_kb_median: float
+    story_kb_max: float
+    story_kb_sample: float
+    overview_kb: float
+    checker_s: float
+    cli_check_s: float | None
+    preview_what: str | None
+    preview_s: float | None
+    reader: Reader | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _story_sizes(site: Path) -> list[int]:
+    return [p.stat().st_size for p in (site / "historier").glob("*/index.html") if p.parent.name != "side"]
+
+
+def bench_one(n: int, work: Path, repeat: int, browser: bool, profile: bool) -> Result:
+    print(f"» {n} historier: genererer banken", flush=True)
+    ours_src, plain_src = work / f"ours-{n}", work / f"plain-{n}"
+    stories = generate_bank(n, ours_src)
+    plain_site(ours_src, plain_src, stories)
+    print("» bygger med almindelig MkDocs + Material", flush=True)
+    # Not strict: the hand-written pages link to files only our hooks generate (open data, feeds).
+    plain = best_of(repeat, lambda: build(plain_src, work / f"plain-{n}-site", strict=False))
+    print(f"  {plain.seconds:.1f} s", flush=True)
+    print("» bygger med videnbanken", flush=True)
+    ours = best_of(repeat, lambda: build(ours_src, work / f"ours-{n}-site"))
+    print(f"  {ours.seconds:.1f} s", flush=True)
+    extra: dict[str, Any] = {}
+    if profile:
+        print("» profilerer begge byg med pyinstrument", flush=True)
+        for name, src in (("ours", ours_src), ("plain", plain_src)):
+            report = work / f"profile-{name}-{n}.txt"
+            build(src, work / f"profile-{name}-{n}-site", profile=report, strict=name == "ours")
+            extra[f"profile_{name}"] = str(report)
+    site = work / f"ours-{n}-site"
+    sizes = _story_sizes(site)
+    sample = stories[0][0]
+    print("» tjekker og forhåndsviser", flush=True)
+    checker = min(checker_seconds(ours_src) for _ in range(max(repeat, 3)))
+    cli = cli_check(ours_src)
+    shown = preview(ours_src, sample, work)
+    reader = None
+    if browser:
+        print("» måler læserens side i Chromium", flush=True)
+        reader = measure_reader(site, sample)
+    return Result(
+        n, ours, plain,
+        statistics.median(sizes) / KB, max(sizes) / KB,
+        (site / "historier" / sample / "index.html").stat().st_size / KB,
+        (site / "historier" / "index.html").stat().st_size / KB,
+        checker, cli.seconds if cli else None,
+        shown[0] if shown else None, shown[1] if shown else None,
+        reader, extra,
+    )
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / KB**3
+    return f"{os.cpu_count()} kerner, {cpu}, {mem:.0f} GB RAM, Python {platform.python_version()}, {platform.system()}"
+
+
+def _f(value: float | None, fmt: str = "{:.2f}") -> str:
+    return "–" if value is None else fmt.format(value)
+
+
+def report(results: list[Result]) -> str:
+    lines = [
+        f"Maskine: {machine()}",
+        "",
+        "| historier | byg vores / alm. (s, ur) | forhold (ur) | byg vores / alm. (s, CPU) | forhold (CPU) "
+        "| maks. hukommelse vores / alm. (MB) | historieside (KB, median / maks) | /historier/ (KB) "
+        "| tjek: load_bank (s) | `videnbank tjek` (s) | forhåndsvisning (s) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.stories} | {r.ours.seconds:.1f} / {r.plain.seconds:.1f} | {r.ours.seconds / r.plain.seconds:.2f} "
+            f"| {r.ours.cpu_seconds:.1f} / {r.plain.cpu_seconds:.1f} | {r.ours.cpu_seconds / r.plain.cpu_seconds:.2f} "
+            f"| {r.ours.max_rss_mb:.0f} / {r.plain.max_rss_mb:.0f} "
+            f"| {r.story_kb_median:.1f} / {r.story_kb_max:.1f} | {r.overview_kb:.0f} "
+            f"| {r.checker_s:.2f} | {_f(r.cli_check_s)} | {_f(r.preview_s)} |"
+        )
+    readers = [r for r in results if r.reader]
+    if readers:
+        lines += [
+            "",
+            "| historier | første besøg på en historieside (KB / forespørgsler) "
+            f"| søgning «{SEARCH_QUERY}»: første resultat efter sidste tast (s) | søgning (KB / forespørgsler) "
+            "| resultater vist |",
+            "|---:|---:|---:|---:|---:|",
+        ]
+        for r in readers:
+            x = r.reader
+            assert x is not None
+            lines.append(
+                f"| {r.stories} | {x.first_visit_kb:.0f} / {x.first_visit_requests} "
+                f"| {_f(x.search_first_result_s)} | {_f(x.search_kb, '{:.0f}')} / {x.search_requests or '–'} "
+                f"| {x.search_results or '–'} |"
+            )
+    by_n = {r.stories: r for r in results}
+    if len(by_n) >= 2:
+        small, large = min(by_n), max(by_n)
+        a, b = by_n[large], by_n[small]
+        lines += ["", f"Vores byg {large}/{small}: {a.ours.seconds / b.ours.seconds:.2f} (ur), "
+                      f"{a.ours.cpu_seconds / b.ours.cpu_seconds:.2f} (CPU); almindelig MkDocs + Material: "
+                      f"{a.plain.seconds / b.plain.seconds:.2f} (ur), {a.plain.cpu_seconds / b.plain.cpu_seconds:.2f}"
+                      f" (CPU); lineært = {large / small:.1f}."]
+    for r in results:
+        if r.preview_what:
+            lines.append(f"Forhåndsvisning ved {r.stories}: {r.preview_what}.")
+        for key, value in r.extra.items():
+            lines.append(f"{key}: {value}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stories", default="1000,5000", help="antal historier, kommasepareret (standard 1000,5000)")
+    parser.add_argument("--repeat", type=int, default=1, help="byg hver side så mange gange og tag den hurtigste")
+    parser.add_argument("--work", type=Path, help="mappe til de genererede banker (standard: en midlertidig mappe)")
+    parser.add_argument("--no-browser", action="store_true", help="spring målingerne i Chromium over")
+    parser.add_argument("--profile", action="store_true", help="profilér også byggene med pyinstrument")
+    parser.add_argument("--json", type=Path, help="gem resultaterne som JSON her")
+    args = parser.parse_args(argv)
+    counts = [int(x) for x in args.stories.split(",") if x.strip()]
+    work = args.work or Path(tempfile.mkdtemp(prefix="videnbank-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"» arbejdsmappe: {work}", flush=True)
+    results = [bench_one(n, work, args.repeat, not args.no_browser, args.profile) for n in counts]
+    text = report(results)
+    print()
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) | {"ours": {**asdict(r.ours), "log": ""},
+                                                      "plain": {**asdict(r.plain), "log": ""}}
+                                         for r in results], indent=2, ensure_ascii=False), encoding="utf-8")
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

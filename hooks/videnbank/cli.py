@@ -1,0 +1,498 @@
+"""The ``videnbank`` command: start, check and preview a story, and keep generated files current.
+
+No MkDocs import at module level: only ``vis`` needs MkDocs, and it imports it when it runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import click
+
+from . import issueform, schema
+from .load import Bank, load_bank
+from .model import slugify
+from .problems import Problem
+
+# Read by hooks/mkdocs_hooks.py: build only these story files, drafts included.
+ONLY_ENV = "VIDENBANK_KUN"
+WAITING = {"til-gennemsyn": "Til gennemsyn", "kladde": "Kladder"}
+
+
+# --- Danish help ------------------------------------------------------------------------------
+
+
+class _DanishFormatter(click.HelpFormatter):
+    _HEADINGS: ClassVar[dict[str, str]] = {
+        "Options": "Valgmuligheder", "Commands": "Kommandoer", "Arguments": "Argumenter",
+    }
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "Brug: " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(self._HEADINGS.get(heading, heading))
+
+
+class _DanishContext(click.Context):
+    formatter_class = _DanishFormatter
+
+
+class _Danish:
+    """Danish usage line, headings and help option for a click command or group."""
+
+    context_class: type[click.Context] = _DanishContext
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option: click.Option | None = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "Vis denne hjælp og stop."
+        return option
+
+
+class _DanishCommand(_Danish, click.Command):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[VALG]")
+        super().__init__(*args, **kwargs)
+
+
+class _DanishGroup(_Danish, click.Group):
+    command_class = _DanishCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[VALG]")
+        kwargs.setdefault("subcommand_metavar", "KOMMANDO [ARGUMENTER]...")
+        super().__init__(*args, **kwargs)
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def _find_root(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / "mkdocs.yml").is_file() and (folder / "principles").is_dir():
+            return folder
+    return None
+
+
+def _root(ctx: click.Context) -> Path:
+    root: Path | None = ctx.obj
+    if root is None:
+        _fail(
+            "Fandt ingen videnbank (en mappe med mkdocs.yml og principles/) her eller i mapperne "
+            "over. Gå til videnbankens mappe, eller brug --rod MAPPE."
+        )
+        raise AssertionError  # unreachable; _fail exits
+    return root
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@click.group(name="videnbank", cls=_DanishGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--rod", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="MAPPE",
+    help="Videnbankens mappe (der hvor mkdocs.yml ligger). Findes selv, hvis den udelades.",
+)
+@click.pass_context
+def main(ctx: click.Context, rod: Path | None) -> None:
+    """Videnbankens værktøj: skriv, tjek og se historier, før de bliver udgivet.
+
+    Start med 'videnbank ny "Titel"', udfyld filen, kør 'videnbank tjek' og se resultatet
+    med 'videnbank vis stories/<kortnavn>.md'.
+    """
+    ctx.obj = rod.resolve() if rod else _find_root(Path.cwd().resolve())
+
+
+# --- ny --------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("titel", required=False)
+@click.pass_context
+def ny(ctx: click.Context, titel: str | None) -> None:
+    """Opret en ny historie med titlen TITEL.
+
+    Skriver stories/<kortnavn>.md med dagens dato, alle felter og en forklaring til hvert felt.
+    Historien starter som kladde. En eksisterende fil bliver aldrig overskrevet.
+    """
+    root = _root(ctx)
+    if not titel or not titel.strip():
+        _fail('Skriv historiens titel, fx: videnbank ny "Fælles have i Vestbyen"')
+        return
+    slug = slugify(titel)
+    if not slug:
+        _fail(f"Titlen '{titel}' giver ikke et kortnavn. Brug bogstaver eller tal i titlen.")
+    target = root / "stories" / f"{slug}.md"
+    shown = _shown(root, target)
+    if target.exists():
+        _fail(f"{shown} findes allerede. Vælg en anden titel, eller ret i den fil.")
+    text = schema.story_template(titel.strip(), dt.date.today(), schema.story_schema(schema.vocabulary(root)))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"Oprettede {shown}.")
+    click.echo("Udfyld felterne og afsnittene, og tjek historien med:")
+    click.echo(f"  videnbank tjek {shown}")
+    click.echo("Se den, som den kommer til at se ud, med:")
+    click.echo(f"  videnbank vis {shown}")
+
+
+# --- tjek ------------------------------------------------------------------------------------
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(problem: Problem) -> str:
+    """A GitHub Actions error annotation for ``problem``."""
+    return (
+        f"::error file={_escape_property(problem.path)},line={problem.line},"
+        f"title={_escape_property(problem.field)}::{_escape_data(f'{problem.what} — {problem.fix}')}"
+    )
+
+
+def waiting_for_review(bank: Bank) -> dict[str, list[tuple[str, str]]]:
+    """Stories that are not published yet, by state: (path, title)."""
+    out: dict[str, list[tuple[str, str]]] = {state: [] for state in WAITING}
+    for story in sorted(bank.stories, key=lambda s: s.path):
+        if story.meta.publication in out:
+            out[story.meta.publication].append((story.path, story.meta.title))
+    return out
+
+
+@main.command()
+@click.argument("filer", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_context
+def tjek(ctx: click.Context, filer: tuple[Path, ...]) -> None:
+    """Tjek historierne og vis alle problemer på én gang.
+
+    Uden FILER tjekkes hele videnbanken. Hvert problem vises som
+    'fil:linje: felt: hvad er galt — sådan retter du det'. Afslutter med fejlkode 1, hvis der er
+    problemer. Viser også, hvilke historier der venter på gennemsyn.
+    """
+    root = _root(ctx)
+    missing = [f for f in filer if not f.is_file()]
+    if missing:
+        _fail("Filen findes ikke: " + ", ".join(str(f) for f in missing))
+    bank = load_bank(root, only=[f.resolve() for f in filer] if filer else None)
+    problems = sorted(bank.problems)
+    on_github = bool(os.environ.get("GITHUB_ACTIONS"))
+    for problem in problems:
+        click.echo(str(problem))
+        if on_github:
+            click.echo(annotation(problem))
+    waiting = waiting_for_review(bank)
+    if any(waiting.values()):
+        if problems:
+            click.echo("")
+        for state, stories in waiting.items():
+            if stories:
+                click.echo(f"{WAITING[state]} ({len(stories)}), udgives ikke endnu:")
+                for path, title in stories:
+                    click.echo(f"  {path} — {title}")
+    click.echo("")
+    files = f"{bank.files_checked} fil{'er' if bank.files_checked != 1 else ''}"
+    if problems:
+        word = "problem" if len(problems) == 1 else "problemer"
+        click.echo(f"Tjekkede {files}: {len(problems)} {word}. Ret dem, og kør tjek igen.")
+        sys.exit(1)
+    click.echo(f"Tjekkede {files}: ingen problemer.")
+
+
+# --- vis -------------------------------------------------------------------------------------
+
+
+class _PreviewLog(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.name.startswith("mkdocs.plugins.videnbank")
+
+
+@main.command()
+@click.argument("fil", required=False, type=click.Path(path_type=Path))
+@click.option("--port", default=8000, show_default=True, metavar="PORT", help="Porten, sitet vises på.")
+@click.option("--adresse", default="127.0.0.1", show_default=True, metavar="ADRESSE", help="Adressen, sitet vises på.")
+@click.pass_context
+def vis(ctx: click.Context, fil: Path | None, port: int, adresse: str) -> None:
+    """Vis historien FIL i browseren, mens du skriver.
+
+    Bygger et lille site med kun den historie (og principper og metoder), også selv om den
+    er en kladde. Siden bliver opdateret, hver gang du gemmer. Stop med Ctrl+C.
+    """
+    root = _root(ctx)
+    if fil is None:
+        _fail("Skriv, hvilken historie du vil se, fx: videnbank vis stories/min-historie.md")
+        return
+    if not fil.is_file():
+        _fail(f"Filen findes ikke: {fil}")
+    path = fil.resolve()
+    bank = load_bank(root, only=[path])
+    if bank.problems:
+        for problem in sorted(bank.problems):
+            click.echo(str(problem))
+        _fail("Ret problemerne, og prøv igen.")
+    from mkdocs.commands.serve import serve
+
+    os.environ[ONLY_ENV] = str(path)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    handler = logging.StreamHandler()
+    handler.addFilter(_PreviewLog())
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.INFO)
+    address = f"{adresse}:{port}"
+    story = bank.stories[0]
+    click.echo(f"Viser '{story.meta.title}' på http://{address}/ — stop med Ctrl+C.")
+    try:
+        serve(config_file=str(root / "mkdocs.yml"), dev_addr=address, site_url=f"http://{address}/")
+    except OSError as e:
+        _fail(f"Kan ikke vise sitet på {address} ({e.strerror}). Prøv en anden port, fx --port 8001.")
+
+
+# --- generated files ---------------------------------------------------------------------------
+
+
+def _write_or_print(text: str, ud: Path | None) -> None:
+    if ud is None:
+        click.echo(text, nl=False)
+        return
+    ud.parent.mkdir(parents=True, exist_ok=True)
+    ud.write_text(text, encoding="utf-8")
+    click.echo(f"Skrev {ud}.", err=True)
+
+
+def _generated(root: Path) -> dict[str, Callable[[], str]]:
+    """Every generated file, by its path in the repository."""
+    return {
+        schema.SCHEMA_PATH: lambda: schema.schema_json(schema.story_schema(schema.vocabulary(root))),
+        schema.GUIDE_COPY: lambda: schema.contributing_text(root),
+        issueform.FORM_PATH: lambda: issueform.issue_form_yaml(schema.vocabulary(root)),
+    }
+
+
+_UD = click.option("--ud", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FIL",
+                   help="Skriv til denne fil i stedet for skærmen.")
+
+
+@main.command()
+@_UD
+@click.pass_context
+def skema(ctx: click.Context, ud: Path | None) -> None:
+    """Skriv JSON Schema for historiens felter (front matter).
+
+    Skemaet kommer fra videnbankens model, med de nuværende principper og metoder som de
+    tilladte værdier.
+    """
+    _write_or_print(_generated(_root(ctx))[schema.SCHEMA_PATH](), ud)
+
+
+@main.command()
+@_UD
+@click.pass_context
+def guide(ctx: click.Context, ud: Path | None) -> None:
+    """Skriv vejledningen til bidragydere (CONTRIBUTING.md) ud fra docs/bidrag.md."""
+    _write_or_print(_generated(_root(ctx))[schema.GUIDE_COPY](), ud)
+
+
+@main.command()
+@_UD
+@click.pass_context
+def formular(ctx: click.Context, ud: Path | None) -> None:
+    """Skriv GitHub-formularen 'Indsend en historie'."""
+    _write_or_print(_generated(_root(ctx))[issueform.FORM_PATH](), ud)
+
+
+@main.command()
+@click.option("--kontroller", is_flag=True,
+              help="Skriv ikke noget; afslut med fejlkode 1, hvis en fil ikke er opdateret.")
+@click.pass_context
+def generer(ctx: click.Context, kontroller: bool) -> None:
+    """Opdatér alle lavede filer: skemaet, CONTRIBUTING.md og issue-formularen.
+
+    Kør den, når du har ændret principper, metoder eller felterne i modellen.
+    """
+    root = _root(ctx)
+    stale = []
+    for name, make in _generated(root).items():
+        text = make()
+        target = root / name
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        if current == text:
+            continue
+        stale.append(name)
+        if not kontroller:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            click.echo(f"Opdaterede {name}.")
+    if kontroller and stale:
+        _fail("Ikke opdateret: " + ", ".join(stale) + ". Kør: videnbank generer")
+    if not stale:
+        click.echo("Alle lavede filer er opdaterede.")
+
+
+# --- fra-issue -------------------------------------------------------------------------------
+
+
+@main.command("fra-issue")
+@click.argument("issuefil", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--problemer", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FIL",
+              help="Skriv problemerne som Markdown til denne fil (til en kommentar på issuet).")
+@click.pass_context
+def fra_issue(ctx: click.Context, issuefil: Path, problemer: Path | None) -> None:
+    """Lav en historie ud fra et issue, der er udfyldt med formularen 'Indsend en historie'.
+
+    ISSUEFIL er issuets tekst. Historien skrives til stories/<kortnavn>.md med publicering
+    til-gennemsyn, og stien skrives ud. Er der problemer, skrives ingen fil, og kommandoen
+    afslutter med fejlkode 1.
+    """
+    root = _root(ctx)
+    body = issuefil.read_text(encoding="utf-8")
+    submission = issueform.convert(body, schema.vocabulary(root), dt.date.today())
+    problems = issueform.check(root, submission)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        if problemer is not None:
+            lines = ["Historien kunne ikke laves ud fra issuet. Ret disse felter i issuet:", ""]
+            lines += [f"- **{p.label}**: {p.what} — {p.fix}" for p in problems]
+            problemer.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        sys.exit(1)
+    target = root / "stories" / f"{submission.slug}.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(submission.text, encoding="utf-8")
+    click.echo(_shown(root, target))
+
+
+# --- links -----------------------------------------------------------------------------------
+
+_MD_LINK = re.compile(r"\]\((https?://[^)\s]+)\)|<(https?://[^>\s]+)>")
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    url: str
+    where: tuple[str, ...]
+    status: str
+    ok: bool
+
+
+def external_links(root: Path) -> dict[str, list[str]]:
+    """Every external address in stories, principles, methods and docs: url -> files."""
+    bank = load_bank(root)
+    found: dict[str, list[str]] = {}
+
+    def add(url: str, where: str) -> None:
+        places = found.setdefault(url, [])
+        if where not in places:
+            places.append(where)
+
+    for story in bank.stories:
+        for link in story.meta.links:
+            add(link.url, story.path)
+        web = story.meta.contact.web
+        if web and web.startswith(("http://", "https://")):
+            add(web, story.path)
+    entries: list[tuple[str, str]] = [(e.path, e.body) for e in bank.stories]
+    entries += [(e.path, e.body) for e in bank.principles]
+    entries += [(e.path, e.body) for e in bank.methods]
+    for path, text in entries:
+        for url in _body_links(text):
+            add(url, path)
+    docs = root / "docs"
+    for page in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
+        for url in _body_links(page.read_text(encoding="utf-8")):
+            add(url, _shown(root, page))
+    return found
+
+
+def _body_links(text: str) -> Iterable[str]:
+    for match in _MD_LINK.finditer(text):
+        yield match.group(1) or match.group(2)
+
+
+def check_url(url: str, timeout: float) -> tuple[bool, str]:
+    headers = {"User-Agent": "videnbank-linktjek/1.0"}
+    for method in ("HEAD", "GET"):
+        request = urllib.request.Request(url, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return True, str(response.status)
+        except urllib.error.HTTPError as e:
+            if method == "HEAD" and e.code in {403, 405, 501}:
+                continue
+            # Too many requests says nothing about the link itself.
+            return e.code == 429, str(e.code)
+        except (urllib.error.URLError, TimeoutError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            return False, f"ingen forbindelse ({reason})"
+    return False, "ukendt svar"
+
+
+def link_report(broken: list[LinkResult], checked: int) -> str:
+    lines = [
+        f"Linktjekket fandt {len(broken)} link(s), der ikke virker, ud af {checked} "
+        f"({dt.date.today().isoformat()}).",
+        "",
+        "| Link | Svar | Hvor |",
+        "| --- | --- | --- |",
+    ]
+    for result in broken:
+        lines.append(f"| {result.url} | {result.status} | {', '.join(result.where)} |")
+    lines += ["", "Ret eller fjern linkene i filerne. Tjekket kører hver uge."]
+    return "\n".join(lines) + "\n"
+
+
+@main.command()
+@click.option("--rapport", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FIL",
+              help="Skriv en rapport i Markdown til denne fil, hvis der er døde links.")
+@click.option("--timeout", default=20.0, show_default=True, metavar="SEKUNDER", help="Sekunder pr. link.")
+@click.pass_context
+def links(ctx: click.Context, rapport: Path | None, timeout: float) -> None:
+    """Tjek alle eksterne links i videnbanken.
+
+    Afslutter med fejlkode 1, hvis et link ikke virker.
+    """
+    root = _root(ctx)
+    found = external_links(root)
+
+    def one(item: tuple[str, list[str]]) -> LinkResult:
+        ok, status = check_url(item[0], timeout)
+        return LinkResult(item[0], tuple(item[1]), status, ok)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(one, sorted(found.items())))
+    broken = [r for r in results if not r.ok]
+    for result in broken:
+        click.echo(f"{result.url}: {result.status} — i {', '.join(result.where)}")
+    if not broken:
+        click.echo(f"Alle {len(results)} eksterne links virker.")
+        return
+    if rapport is not None:
+        rapport.write_text(link_report(broken, len(results)), encoding="utf-8")
+    _fail(f"{len(broken)} af {len(results)} links virker ikke.")
+
+
+if __name__ == "__main__":
+    main(prog_name="videnbank")

@@ -1,0 +1,437 @@
+"""Open data from a catalogue: a JSON document with its JSON Schema, a CSV for Danish Excel and Atom feeds.
+
+Only published stories go out: drafts are left out even when the site is built in preview mode.
+Every output depends on the content alone (dates come from the stories, never from the clock),
+so two builds of the same content give byte-identical files.
+
+Danish Excel, which is what most readers of the CSV will open it with, expects (checked against
+Microsoft's documentation of the list separator and the UTF-8 byte order mark):
+
+- the list separator of the Danish regional settings, ``;`` (the comma is the decimal sign);
+- a UTF-8 byte order mark, without which Excel reads the file as Windows-1252 and shows æ, ø and
+  å as two odd characters each. A ``sep=;`` first line would make Excel ignore the mark, so there is none;
+- CRLF line ends, and fields quoted with ``"`` when they hold ``;``, ``"`` or a line end.
+
+List values in one cell are joined with `` | `` (names and target groups may hold commas).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any, Literal
+
+import markdown
+from pydantic import BaseModel, ConfigDict, Field
+
+from .derive import Catalogue, StoryEntry
+from .model import Method, Principle, Story
+
+FORMAT_VERSION = 1
+FEED_LENGTH = 50
+LIST_SEPARATOR = " | "
+CSV_DELIMITER = ";"
+CSV_LINE_END = "\r\n"
+BOM = "\ufeff"
+
+JSON_FILE = "data/historier.json"
+SCHEMA_FILE = "data/historier.schema.json"
+CSV_FILE = "data/historier.csv"
+SITE_FEED = "feeds/historier.xml"
+ATOM = "http://www.w3.org/2005/Atom"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def principle_feed(slug: str) -> str:
+    return f"feeds/principper/{slug}.xml"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where the site lives: its name, its absolute address (ending in '/') and its reuse terms."""
+
+    name: str
+    url: str
+    licence: str | None = None
+
+    def link(self, path: str = "") -> str:
+        return self.url + path
+
+
+# --- the JSON document and its schema ------------------------------------------------------------
+
+
+class StoryRecord(Story):
+    """One published story: every front-matter field (Danish keys, normalised), its slug and address."""
+
+    model_config = ConfigDict(title="Historie", json_schema_serialization_defaults_required=True)
+
+    slug: str = Field(alias="kortnavn", description="Historiens kortnavn (filnavnet i stories/ uden .md).")
+    url: str = Field(description="Historiens fulde adresse på sitet.")
+
+
+class PrincipleRecord(Principle):
+    model_config = ConfigDict(title="Princip", json_schema_serialization_defaults_required=True)
+
+    slug: str = Field(alias="kortnavn", description="Principets kortnavn, som historierne bruger i 'principper'.")
+    url: str = Field(description="Principets side på sitet.")
+
+
+class MethodRecord(Method):
+    model_config = ConfigDict(title="Metode", json_schema_serialization_defaults_required=True)
+
+    slug: str = Field(alias="kortnavn", description="Metodens kortnavn, som historierne bruger i 'metoder'.")
+    url: str = Field(description="Metodens side på sitet.")
+
+
+class OpenData(BaseModel):
+    """The document at /data/historier.json."""
+
+    model_config = ConfigDict(
+        title="Videnbankens historier",
+        extra="forbid",
+        populate_by_name=True,
+        json_schema_serialization_defaults_required=True,
+    )
+
+    schema_url: str = Field(alias="$schema", description="Adressen på dette JSON Schema.")
+    version: Literal[1] = Field(
+        description="Formatets version. Den skifter kun, hvis felter fjernes eller ændrer betydning."
+    )
+    title: str = Field(alias="titel", description="Videnbankens navn.")
+    site_url: str = Field(alias="url", description="Videnbankens adresse.")
+    licence: str | None = Field(alias="licens", description="Vilkårene for genbrug, som sitet angiver dem.")
+    updated: dt.date | None = Field(
+        alias="opdateret", description="Datoen for den nyeste historie (ÅÅÅÅ-MM-DD); tom, hvis der ingen historier er."
+    )
+    count: int = Field(alias="antal", ge=0, description="Antallet af historier i filen.")
+    principles: list[PrincipleRecord] = Field(alias="principper", description="Principperne, historierne henviser til.")
+    methods: list[MethodRecord] = Field(alias="metoder", description="Metoderne, historierne henviser til.")
+    stories: list[StoryRecord] = Field(alias="historier", description="De udgivne historier, nyeste først.")
+
+
+def published(catalogue: Catalogue) -> list[StoryEntry]:
+    """The published stories, newest first: never a draft, also not in preview."""
+    return [s for s in catalogue.stories if not catalogue.is_draft(s)]
+
+
+def newest_date(stories: Sequence[StoryEntry]) -> dt.date | None:
+    return max((s.meta.added for s in stories), default=None)
+
+
+def story_url(site: Site, slug: str) -> str:
+    return site.link(f"historier/{slug}/")
+
+
+def story_record(story: StoryEntry, site: Site) -> dict[str, Any]:
+    record = _record(story.slug, story_url(site, story.slug), story.meta)
+    record["sammendrag"] = plain_text(story.meta.summary)
+    return record
+
+
+def _record(slug: str, url: str, meta: BaseModel) -> dict[str, Any]:
+    return {"kortnavn": slug, "url": url, **meta.model_dump(mode="json", by_alias=True)}
+
+
+def document(catalogue: Catalogue, site: Site) -> dict[str, Any]:
+    stories = published(catalogue)
+    updated = newest_date(stories)
+    return {
+        "$schema": site.link(SCHEMA_FILE),
+        "version": FORMAT_VERSION,
+        "titel": site.name,
+        "url": site.link(),
+        "licens": site.licence,
+        "opdateret": updated.isoformat() if updated else None,
+        "antal": len(stories),
+        "principper": [_record(p.slug, site.link(f"principper/{p.slug}/"), p.meta) for p in catalogue.principles],
+        "metoder": [_record(m.slug, site.link(f"metoder/{m.slug}/"), m.meta) for m in catalogue.methods],
+        "historier": [story_record(s, site) for s in stories],
+    }
+
+
+def json_schema(catalogue: Catalogue, site: Site) -> dict[str, Any]:
+    """The schema of the document, generated from the content model, closed over this bank's vocabularies."""
+    body = OpenData.model_json_schema(by_alias=True, mode="serialization")
+    defs = body["$defs"]
+    for name in ("StoryRecord", "PrincipleRecord", "MethodRecord"):
+        props = defs[name]["properties"]
+        defs[name]["properties"] = {k: props[k] for k in ("kortnavn", "url")} | props
+    defs["PrincipleRef"]["properties"]["princip"]["enum"] = [p.slug for p in catalogue.principles]
+    defs["StoryRecord"]["properties"]["metoder"]["items"]["enum"] = [m.slug for m in catalogue.methods]
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "$id": site.link(SCHEMA_FILE),
+        **body,
+        "description": f"Udgivne historier fra {site.name} med metadata, adresse og sammendrag som ren tekst.",
+    }
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class SchemaField:
+    """One row of the field table on the "Åbne data" page, read from the JSON Schema."""
+
+    name: str
+    kind: str
+    required: bool
+    description: str
+
+
+def schema_fields(schema: dict[str, Any], definition: str = "StoryRecord") -> list[SchemaField]:
+    """The fields of one object in the schema, nested objects flattened as ``parent.child``."""
+    defs: dict[str, Any] = schema.get("$defs", {})
+    return _fields(defs.get(definition, schema), defs, "")
+
+
+def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    return defs[ref.rsplit("/", 1)[-1]] if isinstance(ref, str) else node
+
+
+def _fields(obj: dict[str, Any], defs: dict[str, Any], prefix: str) -> list[SchemaField]:
+    rows: list[SchemaField] = []
+    required = set(obj.get("required", []))
+    for name, raw in obj.get("properties", {}).items():
+        node = _resolve(raw, defs)
+        options = [_resolve(o, defs) for o in node.get("anyOf", [node])]
+        nullable = any(o.get("type") == "null" for o in options)
+        main = next((o for o in options if o.get("type") != "null"), node)
+        description = raw.get("description") or node.get("description", "")
+        rows.append(SchemaField(prefix + name, _kind(main, defs), name in required and not nullable, description))
+        if main.get("type") == "object":
+            rows += _fields(main, defs, f"{prefix}{name}.")
+        elif main.get("type") == "array":
+            item = _resolve(main.get("items", {}), defs)
+            if item.get("type") == "object":
+                rows += _fields(item, defs, f"{prefix}{name}[].")
+    return rows
+
+
+def _kind(node: dict[str, Any], defs: dict[str, Any]) -> str:
+    kind = node.get("type", "")
+    if kind == "array":
+        return f"liste af {_kind(_resolve(node.get('items', {}), defs), defs)}"
+    names = {"string": "tekst", "integer": "heltal", "boolean": "sand/falsk", "object": "objekt", "number": "tal"}
+    text = names.get(kind, kind or "værdi")
+    if node.get("format") == "date":
+        text = "dato (ÅÅÅÅ-MM-DD)"
+    if "enum" in node:
+        text += ": " + ", ".join(str(v) for v in node["enum"])
+    return text
+
+
+# --- plain text ----------------------------------------------------------------------------------
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(text: str) -> str:
+    """Markdown (or plain text) as one line of plain text: no markup, entities resolved."""
+    parser = _Text()
+    parser.feed(markdown.markdown(text))
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
+# --- CSV for Danish Excel ------------------------------------------------------------------------
+
+
+def _join(values: Iterable[str]) -> str:
+    return LIST_SEPARATOR.join(values)
+
+
+def _yes_no(value: bool) -> str:
+    return "ja" if value else "nej"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+    value: Callable[[StoryEntry, Site], str] = field(repr=False)
+
+
+CSV_COLUMNS: tuple[Column, ...] = (
+    Column("kortnavn", "Historiens kortnavn.", lambda s, _: s.slug),
+    Column("titel", "Titel.", lambda s, _: s.meta.title),
+    Column("sammendrag", "Sammendrag som ren tekst.", lambda s, _: plain_text(s.meta.summary)),
+    Column("dato", "Dato for optagelse i videnbanken (ÅÅÅÅ-MM-DD).", lambda s, _: s.meta.added.isoformat()),
+    Column("url", "Historiens adresse.", lambda s, site: story_url(site, s.slug)),
+    Column("principper", "Principperne (kortnavne).", lambda s, _: _join(p.slug for p in s.meta.principles)),
+    Column("aktører", "Aktørerne som 'navn (sektor)'.",
+           lambda s, _: _join(f"{a.name} ({a.sector})" for a in s.meta.actors)),
+    Column("metoder", "Metoderne (kortnavne).", lambda s, _: _join(s.meta.methods)),
+    Column("målgrupper", "Målgrupperne.", lambda s, _: _join(s.meta.target_groups)),
+    Column("temaer", "Temaerne.", lambda s, _: _join(s.meta.themes)),
+    Column("kommune", "Kommunen.", lambda s, _: s.meta.municipality or ""),
+    Column("sted", "Stedet.", lambda s, _: s.meta.place or ""),
+    Column("periode_start", "Start (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD).",
+           lambda s, _: s.meta.period.start if s.meta.period else ""),
+    Column("periode_slut", "Slut; tom, hvis den ikke er angivet.",
+           lambda s, _: (s.meta.period.end or "") if s.meta.period else ""),
+    Column("status", "ide, igang eller afsluttet.", lambda s, _: s.meta.status),
+    Column("resultater", "Resultaterne, som kilden beskriver dem.",
+           lambda s, _: s.meta.results.text if s.meta.results else ""),
+    Column("resultater_evalueret", "ja eller nej; tom, hvis der ingen resultater er angivet.",
+           lambda s, _: _yes_no(s.meta.results.evaluated) if s.meta.results else ""),
+    Column("kontakt_organisation", "Kontaktorganisationen.", lambda s, _: s.meta.contact.organisation),
+    Column("kontakt_email", "Organisationens e-mail.", lambda s, _: s.meta.contact.email or ""),
+    Column("kontakt_telefon", "Organisationens telefon.", lambda s, _: s.meta.contact.phone or ""),
+    Column("kontakt_web", "Organisationens hjemmeside.", lambda s, _: s.meta.contact.web or ""),
+    Column("links", "Links som 'titel (adresse)'.", lambda s, _: _join(f"{k.title} ({k.url})" for k in s.meta.links)),
+    Column("rådets_rolle", "igangsat, stoettet eller ingen.", lambda s, _: s.meta.council_role),
+    Column("samtykke", "ja, når navngivne privatpersoner har givet samtykke.", lambda s, _: _yes_no(s.meta.consent)),
+)
+
+
+def _cell(value: str) -> str:
+    text = " ".join(value.split())
+    # A cell Excel would read as a formula (CSV injection) is kept as text.
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_bytes(catalogue: Catalogue, site: Site) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=CSV_DELIMITER, quotechar='"', quoting=csv.QUOTE_MINIMAL,
+                        lineterminator=CSV_LINE_END)
+    writer.writerow([c.name for c in CSV_COLUMNS])
+    for story in published(catalogue):
+        writer.writerow([_cell(c.value(story, site)) for c in CSV_COLUMNS])
+    return (BOM + out.getvalue()).encode("utf-8")
+
+
+# --- Atom feeds ----------------------------------------------------------------------------------
+
+
+def _stamp(day: dt.date | None) -> str:
+    return f"{(day or dt.date(1970, 1, 1)).isoformat()}T00:00:00Z"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def atom_feed(
+    catalogue: Catalogue,
+    site: Site,
+    stories: Sequence[StoryEntry],
+    path: str,
+    title: str,
+    subtitle: str,
+    alternate: str,
+) -> bytes:
+    """An Atom 1.0 feed of the newest ``FEED_LENGTH`` of ``stories``; ids are the stories' addresses."""
+    entries = list(stories)[:FEED_LENGTH]
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "da"})
+    _sub(feed, "id", site.link(path))
+    _sub(feed, "title", title)
+    _sub(feed, "subtitle", subtitle)
+    _sub(feed, "updated", _stamp(newest_date(entries) or newest_date(published(catalogue))))
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=site.link(path))
+    _sub(feed, "link", rel="alternate", type="text/html", href=site.link(alternate))
+    _sub(_sub(feed, "author"), "name", site.name)
+    if site.licence:
+        _sub(feed, "rights", site.licence)
+    for story in entries:
+        url = story_url(site, story.slug)
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", url)
+        _sub(entry, "title", story.meta.title)
+        _sub(entry, "link", rel="alternate", type="text/html", href=url)
+        _sub(entry, "published", _stamp(story.meta.added))
+        _sub(entry, "updated", _stamp(story.meta.added))
+        _sub(entry, "summary", plain_text(story.meta.summary), type="text")
+        for ref in story.meta.principles:
+            principle = catalogue.principle_by_slug[ref.slug]
+            _sub(entry, "category", term=ref.slug, label=principle.meta.name, scheme=site.link("principper/"))
+        for actor in story.meta.actors:
+            _sub(_sub(entry, "contributor"), "name", actor.name)
+    ET.indent(feed)
+    text: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return text + b"\n"
+
+
+# --- everything at once --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feed:
+    path: str
+    title: str
+
+
+def feeds(catalogue: Catalogue, site: Site) -> list[Feed]:
+    """The site feed first, then one per principle, in principle order."""
+    return [Feed(SITE_FEED, f"{site.name}: alle historier")] + [
+        Feed(principle_feed(p.slug), f"{site.name}: {p.meta.name}") for p in catalogue.principles
+    ]
+
+
+def files(catalogue: Catalogue, site: Site) -> dict[str, bytes]:
+    """Every open-data file by its path in the built site."""
+    stories = published(catalogue)
+    out = {
+        JSON_FILE: _json_bytes(document(catalogue, site)),
+        SCHEMA_FILE: _json_bytes(json_schema(catalogue, site)),
+        CSV_FILE: csv_bytes(catalogue, site),
+        SITE_FEED: atom_feed(catalogue, site, stories, SITE_FEED, f"{site.name}: alle historier",
+                             "De nyeste historier om samskabelse.", "historier/"),
+    }
+    for principle in catalogue.principles:
+        path = principle_feed(principle.slug)
+        chosen = [s for s in stories if principle.slug in {r.slug for r in s.meta.principles}]
+        out[path] = atom_feed(
+            catalogue, site, chosen, path, f"{site.name}: {principle.meta.name}",
+            f"De nyeste historier, der viser princip {principle.meta.number}: {principle.meta.name}.",
+            f"principper/{principle.slug}/",
+        )
+    return out
+
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the templates need: the feeds for the <head> links and the "Åbne data" page's tables."""
+
+    feeds: list[Feed]
+    story_fields: list[SchemaField]
+    count: int
+    columns: tuple[Column, ...] = CSV_COLUMNS
+    json_file: str = JSON_FILE
+    schema_file: str = SCHEMA_FILE
+    csv_file: str = CSV_FILE
+    site_feed: str = SITE_FEED
+    separator: str = LIST_SEPARATOR
+    delimiter: str = CSV_DELIMITER
+    feed_length: int = FEED_LENGTH
+    version: int = FORMAT_VERSION
+
+    def principle_feed(self, slug: str) -> str:
+        return principle_feed(slug)
+
+
+def overview(catalogue: Catalogue, site: Site) -> Overview:
+    return Overview(feeds(catalogue, site), schema_fields(json_schema(catalogue, site)), len(published(catalogue)))

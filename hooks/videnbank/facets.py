@@ -1,0 +1,239 @@
+"""Browsing the bank: the facet vocabulary, the compact index the overview's filter loads, and
+the static pages of the overview.
+
+Facets are what a reader filters the overview by. Each has a key, which is also its name in
+the address (``?princip=...&metode=...``), and a way of matching:
+
+- ``any``: the story has at least one of the chosen values (principles, methods, target
+  group, theme, municipality, year, status);
+- ``all``: the story has every chosen value (sectors: actors from all the chosen sectors);
+- ``min``: the story has at least that many of another facet's values (the sector mix:
+  "at least 2 sectors").
+
+Facets combine with AND. ``select`` is the reference for that meaning; overrides/assets/
+filtre.js does the same in the reader's browser on the index from ``index_data``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .derive import Catalogue, StoryEntry, period_text
+from .model import slugify
+
+PER_PAGE = 50
+INDEX_VERSION = 1
+
+Match = Literal["any", "all", "min"]
+Control = Literal["checkbox", "select"]
+
+_DANISH_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}"})
+
+
+def danish_key(text: str) -> str:
+    """Sort key putting æ, ø and å after z, as in a Danish dictionary."""
+    return text.casefold().translate(_DANISH_ORDER)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facet:
+    key: str
+    label: str
+    hint: str
+    match: Match
+    control: Control
+    values: tuple[FacetValue, ...]
+    of: str | None = None  # for "min": the facet whose values are counted
+
+
+@dataclass(frozen=True)
+class _Spec:
+    key: str
+    label: str
+    hint: str
+    match: Match
+    control: Control
+
+
+SECTOR_MIX = "sektorer"
+SPECS: tuple[_Spec, ...] = (
+    _Spec("princip", "Principper", "Historier, der viser mindst ét af de valgte principper.", "any", "checkbox"),
+    _Spec(SECTOR_MIX, "Sektorblanding", "Hvor mange sektorer aktørerne kommer fra.", "min", "select"),
+    _Spec("sektor", "Sektorer", "Historier med aktører fra alle de valgte sektorer.", "all", "checkbox"),
+    _Spec("metode", "Metoder", "Historier, der brugte mindst én af de valgte metoder.", "any", "checkbox"),
+    _Spec("maalgruppe", "Målgruppe", "", "any", "select"),
+    _Spec("tema", "Tema", "", "any", "select"),
+    _Spec("kommune", "Kommune", "", "any", "select"),
+    _Spec("aar", "År", "Året, historien kom i videnbanken.", "any", "select"),
+    _Spec("status", "Status", "", "any", "checkbox"),
+)
+FIELD_KEYS: tuple[str, ...] = tuple(s.key for s in SPECS if s.match != "min")
+
+
+def story_values(catalogue: Catalogue, story: StoryEntry) -> dict[str, dict[str, str]]:
+    """A story's values per facet key: {value: label}, in the order the story gives them."""
+    m = story.meta
+
+    def free(labels: Sequence[str]) -> dict[str, str]:
+        return {(slugify(label) or label): label for label in labels}
+
+    return {
+        "princip": {r.slug: r.slug for r in m.principles},
+        "sektor": {a.sector: catalogue.sectors[a.sector] for a in m.actors},
+        "metode": {slug: slug for slug in m.methods},
+        "maalgruppe": free(m.target_groups),
+        "tema": free(m.themes),
+        "kommune": free([m.municipality] if m.municipality else []),
+        "aar": {str(m.added.year): str(m.added.year)},
+        "status": {m.status: catalogue.statuses[m.status]},
+    }
+
+
+def facets(catalogue: Catalogue) -> list[Facet]:
+    """Every facet with its values and how many visible stories have each."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    spellings: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    mix: Counter[int] = Counter()
+    for story in catalogue.stories:
+        values = story_values(catalogue, story)
+        for key, found in values.items():
+            for value, label in found.items():
+                counts[key][value] += 1
+                spellings[key][value][label] += 1
+        mix[len(values["sektor"])] += 1
+
+    def label_of(key: str, value: str) -> str:
+        # The most used spelling of a free-text value; ties go to the first in sort order.
+        return min(spellings[key][value].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    def fixed(key: str, vocabulary: Mapping[str, str]) -> tuple[FacetValue, ...]:
+        return tuple(FacetValue(v, label, counts[key][v]) for v, label in vocabulary.items())
+
+    def free(key: str, reverse: bool = False) -> tuple[FacetValue, ...]:
+        found = [FacetValue(v, label_of(key, v), n) for v, n in counts[key].items()]
+        return tuple(sorted(found, key=lambda f: (danish_key(f.label), f.value), reverse=reverse))
+
+    def at_least(n: int) -> int:
+        return sum(c for size, c in mix.items() if size >= n)
+
+    sector_mix = tuple(
+        FacetValue(str(n), f"Mindst {n} sektorer", at_least(n))
+        for n in range(2, len(catalogue.sectors) + 1)
+        if n <= 3 or at_least(n)
+    )
+    methods = sorted(catalogue.methods, key=lambda m: (danish_key(m.meta.name), m.slug))
+    values: dict[str, tuple[FacetValue, ...]] = {
+        "princip": fixed("princip", {p.slug: f"{p.meta.number}. {p.meta.name}" for p in catalogue.principles}),
+        SECTOR_MIX: sector_mix,
+        "sektor": fixed("sektor", catalogue.sectors),
+        "metode": fixed("metode", {m.slug: m.meta.name for m in methods}),
+        "maalgruppe": free("maalgruppe"),
+        "tema": free("tema"),
+        "kommune": free("kommune"),
+        "aar": free("aar", reverse=True),
+        "status": fixed("status", catalogue.statuses),
+    }
+    return [
+        Facet(s.key, s.label, s.hint, s.match, s.control, values[s.key],
+              "sektor" if s.key == SECTOR_MIX else None)
+        for s in SPECS
+    ]
+
+
+def select(catalogue: Catalogue, query: Mapping[str, Sequence[str]]) -> list[StoryEntry]:
+    """The visible stories matching a filter query, in overview order (newest first).
+
+    ``query`` maps facet keys to chosen values, as in the address. Unknown keys and values
+    are ignored, so an old or mistyped link shows more, never a broken page.
+    """
+    known = {f.key: f for f in facets(catalogue)}
+    chosen: dict[str, list[str]] = {}
+    for key, wanted in query.items():
+        if key in known:
+            vocabulary = {v.value for v in known[key].values}
+            if values := [v for v in wanted if v in vocabulary]:
+                chosen[key] = values
+    return [s for s in catalogue.stories if _matches(known, chosen, story_values(catalogue, s))]
+
+
+def _matches(known: dict[str, Facet], chosen: dict[str, list[str]], values: dict[str, dict[str, str]]) -> bool:
+    for key, wanted in chosen.items():
+        facet = known[key]
+        if facet.match == "min":
+            if not all(len(values[facet.of or key]) >= int(n) for n in wanted):
+                return False
+        elif facet.match == "all":
+            if not all(v in values[key] for v in wanted):
+                return False
+        elif not any(v in values[key] for v in wanted):
+            return False
+    return True
+
+
+def index_data(catalogue: Catalogue) -> dict[str, Any]:
+    """The compact index the overview's filter fetches on demand.
+
+    ``stories`` holds one array per visible story, newest first, laid out as ``fields``:
+    slug, title, period text, draft flag (1 in preview), then for each field facet the
+    positions of the story's values in that facet's ``values``.
+    """
+    all_facets = facets(catalogue)
+    position = {f.key: {v.value: i for i, v in enumerate(f.values)} for f in all_facets}
+    rows: list[list[Any]] = []
+    for story in catalogue.stories:
+        values = story_values(catalogue, story)
+        row: list[Any] = [
+            story.slug,
+            story.meta.title,
+            period_text(story.meta) if story.meta.period else "",
+            int(catalogue.is_draft(story)),
+        ]
+        row.extend(sorted(position[key][v] for v in values[key]) for key in FIELD_KEYS)
+        rows.append(row)
+    return {
+        "version": INDEX_VERSION,
+        "fields": ["slug", "title", "period", "draft", *FIELD_KEYS],
+        "facets": [
+            {"key": f.key, "match": f.match, **({"of": f.of} if f.of else {}),
+             "values": [v.value for v in f.values], "labels": [v.label for v in f.values]}
+            for f in all_facets
+        ],
+        "stories": rows,
+    }
+
+
+def index_json(catalogue: Catalogue) -> str:
+    return json.dumps(index_data(catalogue), ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One static page of the overview."""
+
+    number: int
+    pages: int
+    total: int
+    first: int  # position of the page's first story in the whole list, from 1
+    stories: list[StoryEntry]
+
+
+def page_count(total: int, per_page: int = PER_PAGE) -> int:
+    return max(1, -(-total // per_page))
+
+
+def listing(catalogue: Catalogue, number: int, per_page: int = PER_PAGE) -> Listing:
+    stories = catalogue.stories
+    start = (number - 1) * per_page
+    return Listing(number, page_count(len(stories), per_page), len(stories), start + 1,
+                   stories[start:start + per_page])

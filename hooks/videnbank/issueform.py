@@ -1,0 +1,471 @@
+"""The issue form "Indsend en historie" and the conversion of a submitted issue into a story.
+
+The form is generated from the story schema (labels and layout live here, descriptions and
+allowed values come from the model), so the form, the parser and the checker cannot drift
+apart. GitHub renders each answer of an issue form as a ``### Label`` section.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .load import REQUIRED_SECTIONS, STORY_SECTIONS, load_bank
+from .model import COUNCIL_ROLES, SECTORS, STATUSES, slugify
+from .problems import Problem, choose_from, did_you_mean
+from .schema import SECTION_HINTS, FieldDoc, Vocabulary, fields, story_schema, walk
+
+FORM_PATH = ".github/ISSUE_TEMPLATE/historie.yml"
+SUBMISSION_LABEL = "historie"
+APPROVED_LABEL = "godkendt"
+NO_RESPONSE = "_No response_"
+BODY = "tekst:"
+SUBMITTED_STATE = "til-gennemsyn"
+
+#: Story fields the form does not ask for, and why.
+NOT_ASKED = {
+    "dato": "sættes til den dag, historien bliver godkendt",
+    "publicering": f"sættes til {SUBMITTED_STATE}; sekretariatet udgiver",
+    "billeder": "billeder kræver filer og rettigheder; dem aftaler sekretariatet med dig",
+}
+_VALUE_LABELS: dict[str, dict[str, str]] = {
+    "status": STATUSES,
+    "rådets_rolle": COUNCIL_ROLES,
+    "resultater.evalueret": {"ja": "Ja", "nej": "Nej"},
+}
+
+
+@dataclass(frozen=True)
+class FormField:
+    id: str
+    label: str
+    kind: str
+    target: str
+    required: bool = False
+    hint: str = ""
+    multiple: bool = False
+    options: tuple[str, ...] = ()
+
+
+FORM: tuple[FormField, ...] = (
+    FormField("titel", "Titel", "input", "titel", True),
+    FormField("sammendrag", "Sammendrag", "textarea", "sammendrag", True),
+    *(
+        FormField(f"afsnit-{slugify(s)}", s, "textarea", BODY + s, s in REQUIRED_SECTIONS,
+                  SECTION_HINTS.get(s, ""))
+        for s in STORY_SECTIONS
+    ),
+    FormField("principper", "Principper", "dropdown", "principper", True,
+              "Vælg et eller flere.", multiple=True),
+    FormField("hvordan", "Hvordan viser historien principperne?", "textarea",
+              "principper[].hvordan", False,
+              "Én linje pr. princip: principets navn, et kolon og én sætning."),
+    FormField("aktoerer", "Aktører", "textarea", "aktører", True,
+              "Én aktør pr. linje: navnet og sektoren i parentes, fx 'Foreningen Grønne Hænder "
+              "(civilsamfund)'. Sektoren er en af: " + ", ".join(SECTORS) + "."),
+    FormField("metoder", "Metoder", "dropdown", "metoder", False, "Vælg dem, der passer.",
+              multiple=True),
+    FormField("maalgrupper", "Målgrupper", "input", "målgrupper", False, "Adskil med komma."),
+    FormField("temaer", "Temaer", "input", "temaer", False, "Adskil med komma."),
+    FormField("kommune", "Kommune", "input", "kommune"),
+    FormField("sted", "Sted", "input", "sted"),
+    FormField("start", "Start", "input", "periode.start", False, "Fx 2019 eller 2019-05."),
+    FormField("slut", "Slut", "input", "periode.slut", False, "Fx 2021. Tom, hvis det stadig er i gang."),
+    FormField("status", "Status", "dropdown", "status", True),
+    FormField("resultater", "Resultater", "textarea", "resultater.tekst"),
+    FormField("evalueret", "Er resultaterne evalueret?", "dropdown", "resultater.evalueret"),
+    FormField("organisation", "Kontakt: organisation", "input", "kontakt.organisation", True),
+    FormField("email", "Kontakt: organisationens e-mail", "input", "kontakt.email"),
+    FormField("telefon", "Kontakt: organisationens telefon", "input", "kontakt.telefon"),
+    FormField("web", "Kontakt: organisationens hjemmeside", "input", "kontakt.web"),
+    FormField("links", "Links", "textarea", "links", False,
+              "Ét link pr. linje: teksten og derefter adressen, fx 'Projektets side https://eksempel.dk'."),
+    FormField("raadets-rolle", "Rådets rolle", "dropdown", "rådets_rolle", False,
+              "Tom betyder 'Ikke involveret'."),
+    FormField("samtykke", "Samtykke", "checkboxes", "samtykke", False,
+              "Sæt kun kryds, hvis det er sandt. Nævner historien ingen privatpersoner, så lad feltet stå.",
+              options=("Alle privatpersoner, der nævnes ved navn eller kan genkendes, har givet samtykke.",)),
+    FormField("bekraeftelse", "Bekræftelse", "checkboxes", "", True, "",
+              options=(
+                  "Historien indeholder ingen privatpersoners kontaktoplysninger, kun organisationens.",
+                  "Jeg må dele teksten, og sekretariatet må rette i den, før den bliver offentlig.",
+              )),
+)
+_BY_LABEL = {f.label: f for f in FORM}
+_BY_TARGET = {f.target: f for f in FORM if f.target}
+
+
+@dataclass(frozen=True)
+class FormProblem:
+    label: str
+    what: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.what} — {self.fix}"
+
+
+@dataclass
+class Submission:
+    slug: str
+    text: str
+    problems: list[FormProblem] = field(default_factory=list)
+
+
+# --- the form ----------------------------------------------------------------------------------
+
+
+def _docs(schema: dict[str, Any]) -> dict[str, FieldDoc]:
+    return {d.path: d for d in walk(fields(schema))}
+
+
+def options(form_field: FormField, vocab: Vocabulary, schema: dict[str, Any]) -> dict[str, str]:
+    """Dropdown option label -> stored value, in schema order."""
+    if form_field.options:
+        return {o: o for o in form_field.options}
+    if form_field.target == "principper":
+        return {_option(name): slug for slug, name in vocab.principles.items()}
+    if form_field.target == "metoder":
+        return {_option(name): slug for slug, name in vocab.methods.items()}
+    doc = _docs(schema)[form_field.target]
+    values = _enum(doc.node)
+    labels = _VALUE_LABELS.get(form_field.target, {})
+    return {_option(labels.get(v, v)): v for v in values}
+
+
+def _enum(node: dict[str, Any]) -> list[str]:
+    if "enum" in node:
+        return [str(v) for v in node["enum"]]
+    for branch in node.get("anyOf", []):
+        if "enum" in branch:
+            return [str(v) for v in branch["enum"]]
+    raise ValueError(f"no enum in {node}")
+
+
+def _option(text: str) -> str:
+    # GitHub joins the chosen options of a multiple dropdown with ", ".
+    return text.replace(",", "")
+
+
+def issue_form(vocab: Vocabulary) -> dict[str, Any]:
+    schema = story_schema(vocab)
+    docs = _docs(schema)
+    body: list[dict[str, Any]] = [{
+        "type": "markdown",
+        "attributes": {"value": (
+            "Tak, fordi du vil dele en historie om samskabelse. Udfyld felterne, så godt du kan. "
+            "Sekretariatet læser historien igennem og kontakter dig, før den bliver offentlig.\n\n"
+            "Skriv kun det, du ved. Nævn organisationer, ikke private personers adresser, "
+            "telefonnumre eller e-mails. Læs mere i vejledningen 'Bidrag' på videnbankens side."
+        )},
+    }]
+    for form_field in FORM:
+        doc = docs.get(form_field.target)
+        # A list is asked for as lines or choices, so the file-oriented description does not fit.
+        in_list = doc is not None and (doc.is_list or "[]" in doc.path)
+        own = doc.description if doc and not in_list else ""
+        description = " ".join(p for p in (own, form_field.hint) if p)
+        attributes: dict[str, Any] = {"label": form_field.label}
+        if description:
+            attributes["description"] = description
+        element: dict[str, Any] = {"type": form_field.kind, "id": form_field.id, "attributes": attributes}
+        if form_field.kind == "dropdown":
+            attributes["multiple"] = form_field.multiple
+            attributes["options"] = list(options(form_field, vocab, schema))
+        if form_field.kind == "checkboxes":
+            attributes["options"] = [
+                {"label": o, "required": form_field.required} for o in form_field.options
+            ]
+        else:
+            element["validations"] = {"required": form_field.required}
+        body.append(element)
+    return {
+        "name": "Indsend en historie",
+        "description": "Del en historie om samskabelse uden at bruge git. Sekretariatet læser den, før den udgives.",
+        "title": "Historie: ",
+        "labels": [SUBMISSION_LABEL],
+        "body": body,
+    }
+
+
+def issue_form_yaml(vocab: Vocabulary) -> str:
+    head = (
+        "# Lavet af 'videnbank formular' ud fra videnbankens model; ret ikke i filen.\n"
+        "# Kør 'videnbank generer', når principper, metoder eller felter ændrer sig.\n"
+    )
+    return head + yaml.safe_dump(issue_form(vocab), allow_unicode=True, sort_keys=False, width=100)
+
+
+# --- reading a submitted issue ---------------------------------------------------------------
+
+
+def sections(body: str) -> dict[str, str]:
+    """The answers in an issue body, by label; GitHub's '_No response_' becomes ''."""
+    found: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in body.replace("\r\n", "\n").split("\n"):
+        heading = re.match(r"^###\s+(.+?)\s*$", line)
+        if heading and heading.group(1) in _BY_LABEL:
+            current = heading.group(1)
+            found[current] = []
+        elif current is not None:
+            found[current].append(line)
+    out = {}
+    for label, lines in found.items():
+        text = "\n".join(lines).strip()
+        out[label] = "" if text == NO_RESPONSE else text
+    return out
+
+
+def convert(body: str, vocab: Vocabulary, added: dt.date) -> Submission:
+    """Turn an issue body into a story file text; problems are collected in Danish."""
+    schema = story_schema(vocab)
+    answers = sections(body)
+    problems: list[FormProblem] = []
+    if not answers:
+        problems.append(FormProblem(
+            "Issue", "teksten er ikke lavet med formularen 'Indsend en historie'",
+            "opret et nyt issue med formularen, eller skriv historien som en fil",
+        ))
+        return Submission("", "", problems)
+    data: dict[str, Any] = {"dato": added, "publicering": SUBMITTED_STATE}
+    story_text: dict[str, str] = {}
+    reader = _Reader(answers, problems, vocab, schema)
+    for form_field in FORM:
+        value = reader.read(form_field)
+        if value is None:
+            continue
+        if form_field.target.startswith(BODY):
+            story_text[form_field.target[len(BODY):]] = value
+        elif form_field.target:
+            _put(data, form_field.target, value)
+    reader.attach_how(data)
+    if "evalueret" in data.get("resultater", {}) and "tekst" not in data["resultater"]:
+        problems.append(FormProblem(
+            _BY_TARGET["resultater.tekst"].label, "der er svaret på, om resultaterne er evalueret, men ikke hvad de er",
+            "beskriv resultaterne, eller lad begge felter stå tomme",
+        ))
+        del data["resultater"]
+    if "slut" in data.get("periode", {}) and "start" not in data["periode"]:
+        problems.append(FormProblem(
+            _BY_TARGET["periode.start"].label, "der er en slutdato, men ingen start",
+            "skriv, hvornår det begyndte, fx 2019",
+        ))
+    slug = slugify(str(data.get("titel", "")))
+    order = [d.key for d in fields(schema)]
+    front = {k: data[k] for k in order if k in data}
+    text = _story_text(front, story_text)
+    return Submission(slug, text, problems)
+
+
+def _put(data: dict[str, Any], path: str, value: Any) -> None:
+    if "[]." in path:
+        return
+    *parents, last = path.split(".")
+    node = data
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
+
+
+def _story_text(front: dict[str, Any], body: dict[str, str]) -> str:
+    meta = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100)
+    parts = [f"---\n{meta}---\n"]
+    for section in STORY_SECTIONS:
+        if body.get(section):
+            parts.append(f"## {section}\n\n{_demote(body[section])}\n")
+    return "\n".join(parts)
+
+
+def _demote(text: str) -> str:
+    """Headings written inside an answer become sub-headings of its section."""
+    return re.sub(r"^#{1,2}(?=\s)", "###", text.strip(), flags=re.MULTILINE)
+
+
+class _Reader:
+    """Reads each answer into the value the story file needs, noting what is wrong."""
+
+    def __init__(
+        self, answers: dict[str, str], problems: list[FormProblem], vocab: Vocabulary,
+        schema: dict[str, Any],
+    ) -> None:
+        self.answers = answers
+        self.problems = problems
+        self.vocab = vocab
+        self.schema = schema
+        self.how: list[tuple[str, str]] = []
+
+    def problem(self, form_field: FormField, what: str, fix: str) -> None:
+        self.problems.append(FormProblem(form_field.label, what, fix))
+
+    def read(self, f: FormField) -> Any:
+        if f.label not in self.answers:
+            if f.required:
+                self.problem(f, "feltet mangler i issuet",
+                             "brug formularen 'Indsend en historie' uden at slette felter")
+            return None
+        raw = self.answers[f.label]
+        if f.kind == "checkboxes":
+            return self._checkboxes(f, raw)
+        if not raw:
+            if f.required:
+                self.problem(f, "er ikke udfyldt", "udfyld feltet")
+            return None
+        if f.target.startswith(BODY):
+            return raw
+        if f.kind == "dropdown":
+            return self._dropdown(f, raw)
+        if f.target == "aktører":
+            return self._actors(f, raw)
+        if f.target == "links":
+            return self._links(f, raw)
+        if f.target == "principper[].hvordan":
+            self.how = self._how(f, raw)
+            return None
+        if f.target in {"målgrupper", "temaer"}:
+            return [" ".join(p.split()) for p in re.split(r"[,\n]", raw) if p.strip()]
+        return " ".join(raw.split())
+
+    def _checkboxes(self, f: FormField, raw: str) -> str | None:
+        ticked = {m.group(2).strip(): m.group(1).lower() == "x"
+                  for m in re.finditer(r"^- \[([ xX])\]\s*(.+)$", raw, re.MULTILINE)}
+        if f.required:
+            missing = [o for o in f.options if not ticked.get(o)]
+            for option in missing:
+                self.problem(f, f"der er ikke sat kryds ved '{option}'", "læs punktet og sæt kryds, når det er sandt")
+            return None
+        return "ja" if any(ticked.get(o) for o in f.options) else None
+
+    def _dropdown(self, f: FormField, raw: str) -> Any:
+        choices = options(f, self.vocab, self.schema)
+        picked = [p.strip() for p in raw.split(", ")] if f.multiple else [raw.strip()]
+        values = []
+        for item in picked:
+            if item in choices:
+                values.append(choices[item])
+            elif item in choices.values():
+                values.append(item)
+            else:
+                self.problem(f, f"ukendt valg '{item}'", choose_from(item, choices))
+        if f.target == "principper":
+            return [{"princip": v} for v in values]
+        if f.multiple:
+            return values
+        return values[0] if values else None
+
+    def _actors(self, f: FormField, raw: str) -> list[dict[str, str]]:
+        sectors = {s: s for s in SECTORS} | {slugify(label): s for s, label in SECTORS.items()}
+        actors = []
+        for n, line in enumerate(_lines(raw), start=1):
+            match = re.match(r"^(.+?)\s*\(([^()]+)\)\s*$", line)
+            if not match:
+                self.problem(f, f"linje {n} '{line}' mangler sektoren i parentes",
+                             "skriv fx 'Foreningen Grønne Hænder (civilsamfund)'")
+                continue
+            name, sector = match.group(1).strip(), slugify(match.group(2))
+            if sector not in sectors:
+                self.problem(f, f"linje {n}: ukendt sektor '{match.group(2).strip()}'",
+                             choose_from(sector, SECTORS))
+                continue
+            actors.append({"navn": name, "sektor": sectors[sector]})
+        return actors
+
+    def _links(self, f: FormField, raw: str) -> list[dict[str, str]]:
+        links = []
+        for n, line in enumerate(_lines(raw), start=1):
+            match = re.match(r"^(.*?)[\s:–-]*<?(https?://[^\s>]+)>?\s*$", line)
+            if not match:
+                self.problem(f, f"linje {n} '{line}' har ingen webadresse til sidst",
+                             "skriv teksten og derefter adressen, der starter med https://")
+                continue
+            title = match.group(1).strip() or match.group(2)
+            links.append({"titel": title, "url": match.group(2)})
+        return links
+
+    def _how(self, f: FormField, raw: str) -> list[tuple[str, str]]:
+        names = {slugify(name): slug for slug, name in self.vocab.principles.items()}
+        names |= {slug: slug for slug in self.vocab.principles}
+        out = []
+        for n, line in enumerate(_lines(raw), start=1):
+            name, sep, sentence = line.partition(":")
+            slug = names.get(slugify(name))
+            if not sep or not sentence.strip():
+                self.problem(f, f"linje {n} '{line}' har ikke formen 'princip: sætning'",
+                             "skriv principets navn, et kolon og én sætning")
+            elif slug is None:
+                hint = did_you_mean(name.strip(), self.vocab.principles.values())
+                self.problem(f, f"linje {n}: ukendt princip '{name.strip()}'",
+                             (hint + " " if hint else "") + "brug et af navnene fra 'Principper'")
+            else:
+                out.append((slug, " ".join(sentence.split())))
+        return out
+
+    def attach_how(self, data: dict[str, Any]) -> None:
+        refs = {ref["princip"]: ref for ref in data.get("principper", [])}
+        label = _BY_TARGET["principper[].hvordan"]
+        for slug, sentence in self.how:
+            if slug not in refs:
+                self.problem(label, f"'{self.vocab.principles[slug]}' er ikke valgt under 'Principper'",
+                             "vælg principet under 'Principper', eller slet linjen")
+                continue
+            refs[slug]["hvordan"] = sentence
+
+
+def _lines(text: str) -> Iterable[str]:
+    for line in text.splitlines():
+        line = re.sub(r"^\s*[-*]\s+", "", line).strip()
+        if line:
+            yield line
+
+
+# --- checking the result with the real checker ----------------------------------------------
+
+
+def check(root: Path, submission: Submission) -> list[FormProblem]:
+    """The checker's problems with the converted story, named by the form's labels."""
+    out = list(submission.problems)
+    if not submission.slug:
+        if "Titel" not in {p.label for p in out}:
+            out.append(FormProblem("Titel", "titlen giver ikke et kortnavn", "skriv en titel med bogstaver"))
+        return out
+    if (root / "stories" / f"{submission.slug}.md").exists():
+        out.append(FormProblem(
+            "Titel", f"der findes allerede en historie med kortnavnet '{submission.slug}'",
+            "giv historien en anden titel",
+        ))
+    with tempfile.TemporaryDirectory() as tmp:
+        file = Path(tmp) / f"{submission.slug}.md"
+        file.write_text(submission.text, encoding="utf-8")
+        bank = load_bank(root, only=[file])
+    # A field the form reader already complained about is not reported twice.
+    known = {p.label for p in out}
+    for problem in bank.problems:
+        if not problem.path.endswith(f"{submission.slug}.md"):
+            continue
+        item = FormProblem(_label_for(problem), problem.what, problem.fix)
+        if item.label not in known:
+            out.append(item)
+    return out
+
+
+def _label_for(problem: Problem) -> str:
+    path = re.sub(r"\[\d+\]", "[]", problem.field)
+    if path in {"tekst"}:
+        return "Historiens tekst"
+    if path == "filnavn":
+        return "Titel"
+    while path:
+        if path in _BY_TARGET:
+            return _BY_TARGET[path].label
+        for target, form_field in _BY_TARGET.items():
+            if target.startswith(path + ".") or target.startswith(path + "[]."):
+                return form_field.label
+        path = re.sub(r"(\[\])?\.?[^.\[\]]+$", "", path)
+    return problem.field

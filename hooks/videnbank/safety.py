@@ -1,0 +1,397 @@
+"""Rules that keep a contributed story from hurting a reader or exposing a person.
+
+Contributed content is untrusted. The checker rejects, with file, line and a fix:
+
+- raw HTML (tags, comments) in a story's text, outside code spans and fenced code;
+- link and image targets with any scheme but http, https, mailto and tel (``javascript:``,
+  ``data:``, ``vbscript:`` ...), in inline links, reference definitions and autolinks, also
+  when hidden behind HTML entities or whitespace;
+- attributes set with Markdown attribute lists (``{: onclick=... }``, ``{: href=... }``);
+- HTML in any front-matter text;
+- CPR numbers anywhere, and phone numbers and e-mail addresses outside ``kontakt``;
+- images that are missing, not a raster image, larger than ``MAX_IMAGE_BYTES``, outside
+  ``stories/``, or shown without ``samtykke: ja`` (an image may show a person).
+
+The line rules give precise lines; a second pass renders the text with Python-Markdown (what
+MkDocs uses) and looks at the HTML it really produces, so a trick the line rules miss is still
+caught. ``sanitize_html`` is the last line of defence: the site build runs it on every
+rendered story, so even text that passed a weakened checker cannot run a script.
+
+Whether a story *names* a private person cannot be decided by a program: the reviewer checks
+that, and the contributor states it with ``samtykke: ja``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import markdown
+import nh3
+
+from .problems import Problem
+from .source import Loc, Source, field_path
+
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+"""The largest image a story may carry (2 MB): a reader on a slow phone line pays for every byte."""
+
+IMAGE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".jpg": ("JPEG", (b"\xff\xd8\xff",)),
+    ".jpeg": ("JPEG", (b"\xff\xd8\xff",)),
+    ".png": ("PNG", (b"\x89PNG\r\n\x1a\n",)),
+    ".gif": ("GIF", (b"GIF87a", b"GIF89a")),
+    ".webp": ("WebP", (b"RIFF",)),
+    ".avif": ("AVIF", (b"ftypavif", b"ftypavis")),
+}
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+# What Python-Markdown (with the extensions MkDocs and mkdocs.yml use) produces; nothing else
+# survives sanitising. No script, style, iframe, object, embed, form, svg or math.
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
+    "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"id", "class", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start"},
+    "th": {"align", "style"},
+    "td": {"align", "style"},
+    "abbr": set(),
+}
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite"})
+_MARKDOWN_EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "admonition"]
+
+_FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9:-]*(?=[\s/>]|$)|/[A-Za-z]|!|\?)")
+_TAG_IN_TEXT = re.compile(r"<[A-Za-z/!?]")
+_INLINE_TARGET = re.compile(r"\]\(\s*<?([^\s)>]*)")
+_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^\s<>]*)>")
+_ATTR_LIST = re.compile(r"\{:?([^{}\n]*)\}")
+_ATTR_ASSIGN = re.compile(r"(?:^|\s)([^\s=.#]+)\s*=")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+
+_CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})[- ]?\d{4}(?![\d-])")
+_PHONE = re.compile(
+    r"(?<![\w+/=.:\-])(?:(?:\+|00)45[ ]?)?(?:[2-9]\d{7}|[2-9]\d(?: \d{2}){3}|[2-9]\d{3} \d{4})(?![\w\-])"
+)
+_YEARS_LIKE = re.compile(r"\d{4} \d{4}")
+_PHONE_WORDS = ("tlf", "telefon", "mobil", "ring", "sms", "nummer", "nr.")
+_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_CONTACT_FIX = "fjern det; brug organisationens kontaktoplysninger i feltet kontakt"
+
+
+def check_story(src: Source, story_file: Path, stories_root: Path, *, check_markup: bool = True) -> None:
+    """Add every safety problem of one story to ``src.problems``.
+
+    ``check_markup=False`` skips the markup rules; only the site build's test mode uses it, to
+    show that the sanitiser alone still stops a script.
+    """
+    if check_markup:
+        check_front_matter_markup(src)
+        check_body_markup(src)
+    check_personal_data(src)
+    check_images(src, story_file, stories_root)
+
+
+def check_front_matter_markup(src: Source) -> None:
+    """No HTML in any front-matter text: every field is shown as plain text."""
+    for loc, text in _strings(src.data):
+        if match := _TAG_IN_TEXT.search(text):
+            src.problem(
+                loc, field_path(loc) or "front matter",
+                f"HTML er ikke tilladt i feltet ({_snippet(text, match.start())})",
+                "skriv almindelig tekst uden HTML-koder; feltet vises som tekst på siden",
+            )
+
+
+def check_body_markup(src: Source) -> None:
+    """No raw HTML, no dangerous link targets, no attribute lists in a story's text."""
+    before = len(src.problems)
+    for line, text in _text_lines(src):
+        _check_line_markup(src, line, text)
+    if len(src.problems) == before and (found := rendered_markup_problem(src.body)):
+        src.problems.append(Problem(
+            src.path, src.body_line, "tekst", f"teksten giver HTML, som ikke er tilladt ({found})",
+            "skriv teksten med almindelig Markdown uden HTML, og link kun til https://-adresser",
+        ))
+
+
+def _check_line_markup(src: Source, line: int, text: str) -> None:
+    if match := _TAG.search(text):
+        src.problems.append(Problem(
+            src.path, line, "tekst", f"rå HTML er ikke tilladt ({_snippet(text, match.start())})",
+            "skriv med Markdown i stedet (fx **fed** og [tekst](https://...)); "
+            "skal tegnet < stå i teksten, så sæt det i `backticks`",
+        ))
+    targets = [m.group(1) for m in _INLINE_TARGET.finditer(text)]
+    targets += [m.group(1) for m in _REFERENCE.finditer(text)]
+    targets += [m.group(1) for m in _AUTOLINK.finditer(text)]
+    for target in targets:
+        if scheme := unsafe_scheme(target):
+            src.problems.append(Problem(
+                src.path, line, "tekst",
+                f"linket {_quote(target)} bruger adressetypen '{scheme}:', som ikke er tilladt",
+                "link kun til webadresser, der starter med https://",
+            ))
+    for match in _ATTR_LIST.finditer(text):
+        if _ATTR_ASSIGN.search(match.group(1)):
+            src.problems.append(Problem(
+                src.path, line, "tekst", f"attributter i {_quote(match.group(0))} er ikke tilladt",
+                "fjern {...}; kun klasser (.navn) og id'er (#navn) må stå i krøllede parenteser",
+            ))
+
+
+def unsafe_scheme(target: str) -> str | None:
+    """The scheme of a link target if it is not http, https, mailto or tel, as a browser reads it."""
+    text = _INVISIBLE.sub("", html.unescape(target)).lower()
+    match = _SCHEME.match(text)
+    if match and match.group(1) not in SAFE_SCHEMES:
+        return match.group(1)
+    return None
+
+
+def _text_lines(src: Source) -> Iterator[tuple[int, str]]:
+    """The body's lines outside fenced code, with code spans removed, and their line numbers."""
+    fence: str | None = None
+    for number, text in enumerate(src.body.splitlines(), start=src.body_line):
+        if fence is None:
+            if opened := _FENCE_OPEN.match(text):
+                fence = opened.group(1)
+                continue
+            yield number, _CODE_SPAN.sub("``", text)
+        elif text.strip() == fence and text.startswith(fence):
+            fence = None
+
+
+class _Audit(HTMLParser):
+    """Collects the first thing in rendered HTML that the sanitiser would remove."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: str | None = None
+
+    def _note(self, what: str) -> None:
+        self.found = self.found or what
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self._note(f"elementet <{tag}>")
+        allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set())
+        for name, value in attrs:
+            if name not in allowed:
+                self._note(f"attributten {name} på <{tag}>")
+            if name in _URL_ATTRIBUTES and value and (scheme := unsafe_scheme(value)):
+                self._note(f"en {scheme}:-adresse på <{tag}>")
+
+    def handle_comment(self, data: str) -> None:
+        self._note("en HTML-kommentar")
+
+    def handle_pi(self, data: str) -> None:
+        self._note("en HTML-instruktion")
+
+    def unknown_decl(self, data: str) -> None:
+        self._note("en HTML-erklæring")
+
+    def handle_decl(self, decl: str) -> None:
+        self._note("en HTML-erklæring")
+
+
+_renderer = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS)
+
+
+def rendered_markup_problem(body: str) -> str | None:
+    """What, if anything, Python-Markdown would put into the page that plain Markdown cannot make."""
+    _renderer.reset()
+    try:
+        rendered = _renderer.convert(body)
+    except Exception as e:  # Python-Markdown can fail on pathological input; that is a problem too
+        return f"Markdown kan ikke læses: {type(e).__name__}"
+    return html_problem(rendered)
+
+
+def html_problem(fragment: str) -> str | None:
+    """The first thing in an HTML fragment that ``sanitize_html`` would remove, if any."""
+    audit = _Audit()
+    audit.feed(fragment)
+    audit.close()
+    return audit.found
+
+
+def sanitize_html(fragment: str) -> str:
+    """Remove everything from rendered HTML that plain Markdown does not make: scripts, event
+    attributes, styles (but table alignment), frames, forms, and non-web link targets."""
+    return nh3.clean(
+        fragment,
+        tags=set(ALLOWED_TAGS),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(SAFE_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+        filter_style_properties={"text-align"},
+    )
+
+
+def check_personal_data(src: Source) -> None:
+    """No CPR number anywhere; phone numbers and e-mail addresses only in ``kontakt``."""
+    for loc, text in _strings(src.data):
+        name = field_path(loc) or "front matter"
+        in_contact = bool(loc) and loc[0] == "kontakt"
+        for what, fix in _personal_data(text, contact_allowed=in_contact):
+            src.problem(loc, name, what, fix)
+    for number, text in enumerate(src.body.splitlines(), start=src.body_line):
+        for what, fix in _personal_data(text, contact_allowed=False):
+            src.problems.append(Problem(src.path, number, "tekst", what, fix))
+
+
+def _personal_data(text: str, *, contact_allowed: bool) -> Iterator[tuple[str, str]]:
+    for match in _CPR.finditer(text):
+        if _plausible_birth_date(*(int(g) for g in match.groups())):
+            yield (
+                "indeholder noget, der ligner et CPR-nummer",
+                "fjern det; et CPR-nummer må aldrig stå i en historie",
+            )
+    if contact_allowed:
+        return
+    for match in _PHONE.finditer(text):
+        before = text[max(0, match.start() - 15):match.start()].lower()
+        if "cvr" in before:
+            continue
+        if _YEARS_LIKE.fullmatch(match.group(0)) and not any(w in before for w in _PHONE_WORDS):
+            continue  # "2019 2020" is two years unless the text says it is a number to call
+        yield f"indeholder et telefonnummer ({match.group(0)})", _CONTACT_FIX
+    for match in _EMAIL.finditer(text):
+        yield f"indeholder en e-mailadresse ({match.group(0)})", _CONTACT_FIX
+
+
+def _plausible_birth_date(day: int, month: int, year: int) -> bool:
+    for century in (1900, 2000):
+        try:
+            dt.date(century + year, month, day)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def check_images(src: Source, story_file: Path, stories_root: Path) -> None:
+    """Each image exists inside stories/, is a raster image under the size limit; consent is given."""
+    images = src.data.get("billeder")
+    if not isinstance(images, list) or not images:
+        return
+    consent = src.data.get("samtykke")
+    if consent is not True and not (isinstance(consent, str) and consent.strip().lower() == "ja"):
+        loc: Loc = ("samtykke",) if "samtykke" in src.data else ("billeder",)
+        src.problem(
+            loc, "samtykke", "historien har billeder, men 'samtykke' er ikke ja",
+            "et billede kan vise personer: få samtykke fra alle, der kan genkendes, og skriv 'samtykke: ja'; "
+            "ellers fjern billederne",
+        )
+    names: dict[str, int] = {}
+    for index, item in enumerate(images):
+        if not isinstance(item, dict) or not isinstance(item.get("fil"), str) or not item["fil"].strip():
+            continue  # the schema reports the missing or wrong field
+        _check_image(src, ("billeder", index, "fil"), item["fil"].strip(), story_file, stories_root, names)
+
+
+def _check_image(
+    src: Source, loc: Loc, name: str, story_file: Path, stories_root: Path, names: dict[str, int]
+) -> None:
+    field = field_path(loc)
+    if _SCHEME.match(name.lower()) or name.startswith("//"):
+        src.problem(
+            loc, field, f"{_quote(name)} er en webadresse; billedet skal ligge som fil i videnbanken",
+            "læg billedfilen i stories/, fx stories/billeder/navn.jpg, og skriv stien relativt til historien",
+        )
+        return
+    path = (story_file.parent / name).resolve()
+    if not path.is_relative_to(stories_root.resolve()):
+        src.problem(
+            loc, field, f"{_quote(name)} peger uden for mappen stories/",
+            "læg billedet i stories/, fx stories/billeder/navn.jpg, og skriv stien relativt til historien",
+        )
+        return
+    kind = IMAGE_TYPES.get(path.suffix.lower())
+    if kind is None:
+        src.problem(
+            loc, field, f"{_quote(name)} er ikke en tilladt billedtype",
+            "brug JPEG, PNG, WebP, GIF eller AVIF (SVG er ikke tilladt, fordi den kan indeholde kode)",
+        )
+        return
+    if not path.is_file():
+        src.problem(
+            loc, field, f"billedfilen {_quote(name)} findes ikke",
+            "tjek stavning og sti; stien er relativ til historiens fil, fx billeder/navn.jpg",
+        )
+        return
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        src.problem(
+            loc, field,
+            f"billedet fylder {_megabytes(size)} MB; højst {_megabytes(MAX_IMAGE_BYTES)} MB er tilladt",
+            "gør billedet mindre, fx 1600 punkter bredt og gemt som JPEG",
+        )
+        return
+    label, magics = kind
+    with path.open("rb") as f:
+        head = f.read(16)
+    if not any(head.startswith(m) or head[4:].startswith(m) for m in magics):
+        src.problem(
+            loc, field, f"{_quote(name)} er ikke et {label}-billede",
+            f"gem billedet igen som {label}, eller giv filen den endelse, der passer til formatet",
+        )
+        return
+    base = name.rsplit("/", 1)[-1]
+    if base in names:
+        src.problem(
+            loc, field, f"billedet {_quote(base)} har samme filnavn som billede nr. {names[base]}",
+            "giv billedfilerne forskellige navne; de lægges i samme mappe på sitet",
+        )
+    names.setdefault(base, int(loc[1]) + 1)
+
+
+def image_source(story_path: Path, name: str) -> Path:
+    """The image file of a story, from the story file and the ``fil`` field."""
+    return (story_path.parent / name.strip()).resolve()
+
+
+def _megabytes(size: int) -> str:
+    """Megabytes, rounded up to one decimal and written the Danish way: 2100000 -> '2,1'; 2 MB -> '2'."""
+    tenths = math.ceil(size * 10 / (1024 * 1024))
+    return str(tenths // 10) if tenths % 10 == 0 else f"{tenths // 10},{tenths % 10}"
+
+
+def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every text in the front matter, with where it is; keys count as text too."""
+    if isinstance(data, str):
+        yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and _TAG_IN_TEXT.search(key):
+                yield loc, key
+            yield from _strings(value, (*loc, str(key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*loc, index))
+
+
+def _snippet(text: str, start: int, width: int = 40) -> str:
+    part = " ".join(text[start:start + width].split())
+    return _quote(part + ("..." if len(text) - start > width else ""))
+
+
+def _quote(text: str) -> str:
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return f"'{shown}'"

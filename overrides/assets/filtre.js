@@ -1,0 +1,288 @@
+/* Filters on the stories overview (/historier/). Plain JavaScript, no libraries.
+ *
+ * The compact index historier/index.json (made by hooks/videnbank/facets.py) is fetched only
+ * when a filter is used. The filter state lives in the address (?princip=...&metode=...), so a
+ * filtered view can be shared and reloaded, and every change is a history entry, so the back
+ * button undoes it. Matching mirrors facets.select: "any" = at least one chosen value, "all" =
+ * every chosen value, "min" = at least that many values of another facet; facets combine with
+ * AND. Without JavaScript the form stays hidden and the static, paginated list is the overview.
+ */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("vb-filter");
+  if (!form || !window.fetch || !window.URLSearchParams || !window.history.pushState) {
+    return;
+  }
+  var PAGE = 50;
+  var all = document.getElementById("vb-all");
+  var results = document.getElementById("vb-results");
+  var cards = document.getElementById("vb-results-cards");
+  var more = document.getElementById("vb-more");
+  var status = document.getElementById("vb-filter-status");
+  var total = Number(form.dataset.total);
+  var here = window.location.href;
+  var storiesBase = new URL(form.dataset.stories, here).href;
+  var principlesBase = new URL(form.dataset.principles, here).href;
+  var indexUrl = new URL(form.dataset.index, here).href;
+
+  var names = [];
+  Array.prototype.forEach.call(form.elements, function (el) {
+    if (el.name && names.indexOf(el.name) < 0) {
+      names.push(el.name);
+    }
+  });
+
+  var loading = null;
+  var matches = [];
+  var shown = 0;
+  var generation = 0;
+  var filtered = false;
+
+  function load() {
+    if (!loading) {
+      loading = fetch(indexUrl, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(response.status + " " + indexUrl);
+          }
+          return response.json();
+        })
+        .then(prepare)
+        .catch(function (error) {
+          loading = null;
+          throw error;
+        });
+    }
+    return loading;
+  }
+
+  function prepare(data) {
+    var field = {};
+    data.fields.forEach(function (name, i) { field[name] = i; });
+    var facets = {};
+    data.facets.forEach(function (f) {
+      var position = {};
+      f.values.forEach(function (value, i) { position[value] = i; });
+      facets[f.key] = {
+        match: f.match, field: field[f.of || f.key], position: position,
+        values: f.values, labels: f.labels,
+      };
+    });
+    return { field: field, facets: facets, stories: data.stories };
+  }
+
+  /* The chosen values per facet, from a query string, in form order. */
+  function selection(query) {
+    var params = new URLSearchParams(query);
+    var chosen = {};
+    names.forEach(function (name) {
+      var values = params.getAll(name).filter(function (v) { return v !== ""; });
+      if (values.length) {
+        chosen[name] = values;
+      }
+    });
+    return chosen;
+  }
+
+  function queryOf(chosen) {
+    var params = new URLSearchParams();
+    names.forEach(function (name) {
+      (chosen[name] || []).forEach(function (v) { params.append(name, v); });
+    });
+    return params.toString();
+  }
+
+  function fromForm() {
+    var chosen = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || el.value === "") {
+        return;
+      }
+      if ((el.type === "checkbox" && el.checked) || el.tagName === "SELECT") {
+        (chosen[el.name] = chosen[el.name] || []).push(el.value);
+      }
+    });
+    return chosen;
+  }
+
+  function toForm(chosen) {
+    Array.prototype.forEach.call(form.elements, function (el) {
+      var values = chosen[el.name] || [];
+      if (el.type === "checkbox") {
+        el.checked = values.indexOf(el.value) >= 0;
+      } else if (el.tagName === "SELECT") {
+        var known = Array.prototype.some.call(el.options, function (o) {
+          return o.value === values[0];
+        });
+        el.value = known ? values[0] : "";
+      }
+    });
+  }
+
+  function matching(index, chosen) {
+    var tests = [];
+    Object.keys(chosen).forEach(function (key) {
+      var facet = index.facets[key];
+      if (!facet) {
+        return;
+      }
+      if (facet.match === "min") {
+        var least = Math.max.apply(null, chosen[key].map(Number).filter(isFinite));
+        if (isFinite(least)) {
+          tests.push(function (row) { return row[facet.field].length >= least; });
+        }
+        return;
+      }
+      var wanted = chosen[key]
+        .filter(function (v) { return Object.prototype.hasOwnProperty.call(facet.position, v); })
+        .map(function (v) { return facet.position[v]; });
+      if (!wanted.length) {
+        return;
+      }
+      var every = facet.match === "all";
+      tests.push(function (row) {
+        var has = row[facet.field];
+        var hit = every ? wanted.every : wanted.some;
+        return hit.call(wanted, function (i) { return has.indexOf(i) >= 0; });
+      });
+    });
+    return index.stories.filter(function (row) {
+      return tests.every(function (test) { return test(row); });
+    });
+  }
+
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) {
+      el.className = className;
+    }
+    if (text !== undefined) {
+      el.textContent = text;
+    }
+    return el;
+  }
+
+  function card(index, row) {
+    var f = index.field;
+    var li = element("li", "vb-card");
+    var title = element("h3", "vb-card__title");
+    var link = element("a", "", row[f.title]);
+    link.href = storiesBase + row[f.slug] + "/";
+    title.appendChild(link);
+    if (row[f.draft]) {
+      title.appendChild(document.createTextNode(" "));
+      title.appendChild(element("span", "vb-draft-tag", "Kladde"));
+    }
+    li.appendChild(title);
+    var meta = [];
+    row[f.kommune].forEach(function (i) { meta.push(index.facets.kommune.labels[i]); });
+    if (row[f.period]) {
+      meta.push(row[f.period]);
+    }
+    row[f.status].forEach(function (i) { meta.push(index.facets.status.labels[i]); });
+    li.appendChild(element("p", "vb-card__meta", meta.join(" · ")));
+    var badges = element("ul", "vb-badges");
+    badges.setAttribute("aria-label", "Principper");
+    var principles = index.facets.princip;
+    row[f.princip].forEach(function (i) {
+      var item = element("li");
+      var badge = element("a", "vb-badge", principles.labels[i]);
+      badge.href = principlesBase + principles.values[i] + "/";
+      item.appendChild(badge);
+      badges.appendChild(item);
+    });
+    li.appendChild(badges);
+    return li;
+  }
+
+  function showMore(index, focus) {
+    var first = null;
+    matches.slice(shown, shown + PAGE).forEach(function (row) {
+      var li = card(index, row);
+      first = first || li.querySelector("a");
+      cards.appendChild(li);
+    });
+    shown = Math.min(matches.length, shown + PAGE);
+    var left = matches.length - shown;
+    more.hidden = left <= 0;
+    more.textContent = "Vis flere historier (" + left + " mere)";
+    if (focus && first) {
+      first.focus();
+    }
+  }
+
+  function countText(n) {
+    if (n === 0) {
+      return "Ingen historier passer til filtrene. Prøv at fjerne et filter.";
+    }
+    return (n === 1 ? "1 historie passer" : n + " historier passer") + " til filtrene.";
+  }
+
+  function showAll(announce) {
+    results.hidden = true;
+    all.hidden = false;
+    status.textContent = announce
+      ? "Filtrene er nulstillet. Alle " + total + " historier vises." : "";
+  }
+
+  function render(chosen) {
+    var token = ++generation;
+    if (!Object.keys(chosen).length) {
+      showAll(filtered);
+      filtered = false;
+      return;
+    }
+    filtered = true;
+    status.textContent = "Henter historierne …";
+    load().then(function (index) {
+      if (token !== generation) {
+        return;
+      }
+      matches = matching(index, chosen);
+      shown = 0;
+      cards.textContent = "";
+      showMore(index, false);
+      all.hidden = true;
+      results.hidden = false;
+      status.textContent = countText(matches.length);
+      more.onclick = function () { showMore(index, true); };
+    }).catch(function () {
+      if (token !== generation) {
+        return;
+      }
+      showAll(false);
+      status.textContent = "Filtrene kunne ikke hentes. Listen nedenfor viser alle historier.";
+    });
+  }
+
+  function apply() {
+    var chosen = fromForm();
+    var query = queryOf(chosen);
+    if (query !== window.location.search.replace(/^\?/, "")) {
+      var url = window.location.pathname + (query ? "?" + query : "");
+      window.history.pushState({ videnbank: query }, "", url);
+    }
+    render(chosen);
+  }
+
+  /* Address -> form -> filter, so values the form does not know are dropped, as in
+     facets.select. */
+  function restore() {
+    toForm(selection(window.location.search));
+    render(fromForm());
+  }
+
+  form.addEventListener("change", apply);
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    apply();
+  });
+  form.addEventListener("reset", function () {
+    window.setTimeout(apply, 0);
+  });
+  window.addEventListener("popstate", restore);
+
+  form.hidden = false;
+  restore();
+})();

@@ -1,0 +1,223 @@
+"""The issue form 'Indsend en historie' and turning submitted issues into story files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import REPO, copy_site
+from videnbank import issueform, schema
+from videnbank.issueform import FORM, NOT_ASKED, FormProblem, check, convert
+from videnbank.source import read_source
+
+VOCAB = schema.vocabulary(REPO)
+TODAY = dt.date(2025, 3, 14)
+OPTIONAL_EMPTY = "_No response_"
+
+
+def body(**answers: str) -> str:
+    """An issue body as GitHub renders a submitted form: '### Label', a blank line, the answer."""
+    parts = []
+    for form_field in FORM:
+        value = answers.get(form_field.id, OPTIONAL_EMPTY)
+        parts.append(f"### {form_field.label}\n\n{value}\n")
+    return "\n".join(parts)
+
+
+CONFIRMED = "\n".join(f"- [X] {o}" for o in FORM[-1].options)
+GOOD = {
+    "titel": "Fælles have i Vestbyen",
+    "sammendrag": "Naboer og kommune anlagde sammen en have,\nhvor beboerne nu mødes.",
+    "afsnit-udfordringen": "Naboerne manglede et sted at mødes.\n\n## Baggrund\n\nDer var ingen grønne områder.",
+    "afsnit-det-gjorde-vi": "Foreningen og kommunen anlagde haven sammen.",
+    "afsnit-det-laerte-vi": "Det tager tid at finde en fælles rytme.",
+    "principper": "En proces bygget på dialog, Ny velfærd i en lokal sammenhæng",
+    "hvordan": "En proces bygget på dialog: Beboerne og kommunen planlagde haven på tre møder.",
+    "aktoerer": "- Vestbyens Haveforening (civilsamfund)\n- Silkeborg Kommune (Offentlig sektor)\n"
+                "- Beboerne (borgere)",
+    "metoder": "Dialogmøde, Arbejdsgruppe",
+    "maalgrupper": "beboere, børnefamilier",
+    "temaer": "natur, fællesskab",
+    "kommune": "Silkeborg",
+    "start": "2023-04",
+    "status": "Afsluttet",
+    "resultater": "Haven er anlagt og bruges hver uge.",
+    "evalueret": "Nej",
+    "organisation": "Vestbyens Haveforening",
+    "email": "kontakt@vestbyenshave.dk",
+    "links": "Foreningens side: https://vestbyenshave.dk\nhttps://vestbyenshave.dk/plan",
+    "raadets-rolle": "Støttet af rådet",
+    "samtykke": "- [X] " + next(f for f in FORM if f.id == "samtykke").options[0],
+    "bekraeftelse": CONFIRMED,
+}
+
+
+def labels(problems: list[FormProblem]) -> list[str]:
+    return [p.label for p in problems]
+
+
+# --- the form --------------------------------------------------------------------------------
+
+
+def test_every_schema_field_is_asked_for_or_deliberately_not() -> None:
+    story_schema = schema.story_schema(VOCAB)
+    targets = {f.target for f in FORM if f.target and not f.target.startswith(issueform.BODY)}
+    for doc in schema.walk(schema.fields(story_schema)):
+        top = doc.path.split(".")[0].split("[]")[0]
+        parent = re.sub(r"(\[\])?\.[^.]+$", "", doc.path)
+        covered = (
+            doc.path in targets
+            or top in NOT_ASKED
+            or any(t.startswith(doc.path + ".") or t.startswith(doc.path + "[].") for t in targets)
+            or (parent != doc.path and parent in targets)
+        )
+        assert covered, f"the form does not ask for {doc.path}"
+    assert set(NOT_ASKED) <= {d.key for d in schema.fields(story_schema)}
+
+
+def test_form_is_well_formed_for_github() -> None:
+    form = yaml.safe_load((REPO / issueform.FORM_PATH).read_text(encoding="utf-8"))
+    assert form == issueform.issue_form(VOCAB), "kør: videnbank generer"
+    assert form["name"] == "Indsend en historie" and form["description"] and form["labels"] == ["historie"]
+    elements = [e for e in form["body"] if e["type"] != "markdown"]
+    ids = [e["id"] for e in elements]
+    found = [e["attributes"]["label"] for e in elements]
+    assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[A-Za-z0-9_-]+", i) for i in ids)
+    assert len(set(found)) == len(found)
+    for element in form["body"]:
+        assert element["type"] in {"markdown", "input", "textarea", "dropdown", "checkboxes"}
+        assert set(element) <= {"type", "id", "attributes", "validations"}
+        if element["type"] in {"dropdown", "checkboxes"}:
+            options = element["attributes"]["options"]
+            assert options and len({str(o) for o in options}) == len(options)
+        if element["type"] == "checkboxes":
+            assert "validations" not in element
+        if element["type"] == "dropdown":
+            assert all("," not in o for o in element["attributes"]["options"])
+
+
+def test_dropdowns_offer_exactly_the_schema_values() -> None:
+    story_schema = schema.story_schema(VOCAB)
+    by_id = {f.id: f for f in FORM}
+    assert set(issueform.options(by_id["principper"], VOCAB, story_schema).values()) == set(VOCAB.principles)
+    assert set(issueform.options(by_id["metoder"], VOCAB, story_schema).values()) == set(VOCAB.methods)
+    status = story_schema["properties"]["status"]["enum"]
+    assert list(issueform.options(by_id["status"], VOCAB, story_schema).values()) == status
+
+
+# --- good submissions ------------------------------------------------------------------------
+
+
+def test_good_issue_becomes_a_story_that_passes_the_checker(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "site")
+    submission = convert(body(**GOOD), VOCAB, TODAY)
+    assert submission.problems == []
+    assert submission.slug == "faelles-have-i-vestbyen"
+    assert check(root, submission) == []
+    file = root / "stories" / f"{submission.slug}.md"
+    file.write_text(submission.text, encoding="utf-8")
+    meta = read_source(file, "x").data
+    assert meta["titel"] == "Fælles have i Vestbyen"
+    assert meta["sammendrag"] == "Naboer og kommune anlagde sammen en have, hvor beboerne nu mødes."
+    assert meta["dato"] == TODAY and meta["publicering"] == "til-gennemsyn"
+    assert meta["principper"] == [
+        {"princip": "dialogbaseret-proces", "hvordan": "Beboerne og kommunen planlagde haven på tre møder."},
+        {"princip": "ny-velfaerd-lokalt"},
+    ]
+    assert meta["aktører"] == [
+        {"navn": "Vestbyens Haveforening", "sektor": "civilsamfund"},
+        {"navn": "Silkeborg Kommune", "sektor": "offentlig"},
+        {"navn": "Beboerne", "sektor": "borgere"},
+    ]
+    assert meta["metoder"] == ["dialogmoede", "arbejdsgruppe"]
+    assert meta["målgrupper"] == ["beboere", "børnefamilier"]
+    assert meta["periode"] == {"start": "2023-04"}
+    assert meta["status"] == "afsluttet"
+    assert meta["resultater"] == {"tekst": "Haven er anlagt og bruges hver uge.", "evalueret": "nej"}
+    assert meta["kontakt"] == {"organisation": "Vestbyens Haveforening", "email": "kontakt@vestbyenshave.dk"}
+    assert meta["links"] == [
+        {"titel": "Foreningens side", "url": "https://vestbyenshave.dk"},
+        {"titel": "https://vestbyenshave.dk/plan", "url": "https://vestbyenshave.dk/plan"},
+    ]
+    assert meta["rådets_rolle"] == "stoettet" and meta["samtykke"] == "ja"
+    assert "billeder" not in meta
+    text = submission.text.split("\n---\n", 1)[1]
+    headings = re.findall(r"^(#+) (.+)$", text, re.MULTILINE)
+    assert headings == [("##", "Udfordringen"), ("###", "Baggrund"), ("##", "Det gjorde vi"), ("##", "Det lærte vi")]
+
+
+def test_minimal_issue_with_windows_line_endings() -> None:
+    answers = {k: GOOD[k] for k in ("titel", "sammendrag", "afsnit-udfordringen", "afsnit-det-gjorde-vi",
+                                     "principper", "aktoerer", "status", "organisation", "bekraeftelse")}
+    submission = convert(body(**answers).replace("\n", "\r\n"), VOCAB, TODAY)
+    assert submission.problems == []
+    assert "samtykke" not in submission.text and "rådets_rolle" not in submission.text
+
+
+# --- bad submissions -------------------------------------------------------------------------
+
+
+def test_text_that_is_not_from_the_form() -> None:
+    submission = convert("Hej, vi har en god historie om en have.", VOCAB, TODAY)
+    assert labels(submission.problems) == ["Issue"]
+    assert "formularen" in str(submission.problems[0])
+
+
+@pytest.mark.parametrize(
+    ("changes", "label", "what"),
+    [
+        ({"titel": OPTIONAL_EMPTY}, "Titel", "er ikke udfyldt"),
+        ({"aktoerer": "Vestbyens Haveforening"}, "Aktører", "mangler sektoren i parentes"),
+        ({"aktoerer": "Vestbyens Haveforening (civilsamfun)"}, "Aktører", "ukendt sektor"),
+        ({"principper": "Dialog for alle"}, "Principper", "ukendt valg 'Dialog for alle'"),
+        ({"hvordan": "Åbenhed og mod til at tage en risiko: Vi prøvede noget nyt."},
+         "Hvordan viser historien principperne?", "er ikke valgt under 'Principper'"),
+        ({"hvordan": "Bare en sætning"}, "Hvordan viser historien principperne?", "har ikke formen"),
+        ({"links": "Foreningens side"}, "Links", "har ingen webadresse"),
+        ({"status": "Måske"}, "Status", "ukendt valg"),
+        ({"bekraeftelse": CONFIRMED.replace("[X]", "[ ]", 1)}, "Bekræftelse", "der er ikke sat kryds"),
+        ({"slut": "2024", "start": OPTIONAL_EMPTY}, "Start", "ingen start"),
+        ({"evalueret": "Ja", "resultater": OPTIONAL_EMPTY}, "Resultater", "ikke hvad de er"),
+    ],
+)
+def test_bad_answers_name_the_field_and_the_fix(changes: dict[str, str], label: str, what: str) -> None:
+    submission = convert(body(**{**GOOD, **changes}), VOCAB, TODAY)
+    matching = [p for p in submission.problems if p.label == label and what in p.what]
+    assert matching, submission.problems
+    assert all(p.fix for p in submission.problems)
+
+
+def test_unknown_sector_suggests_the_right_one() -> None:
+    submission = convert(body(**{**GOOD, "aktoerer": "Foreningen (civilsamfun)"}), VOCAB, TODAY)
+    assert "mente du 'civilsamfund'?" in submission.problems[0].fix
+
+
+def test_deleted_required_section_is_reported() -> None:
+    text = body(**GOOD).replace("### Aktører\n", "### Noget andet\n")
+    submission = convert(text, VOCAB, TODAY)
+    assert ("Aktører", "feltet mangler i issuet") in [(p.label, p.what) for p in submission.problems]
+
+
+def test_checker_problems_are_named_by_the_form_labels(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "site")
+    bad = {**GOOD, "sammendrag": "lang " * 100, "email": "ikke en adresse", "start": "sidste år"}
+    problems = check(root, convert(body(**bad), VOCAB, TODAY))
+    found = {p.label for p in problems}
+    assert {"Sammendrag", "Kontakt: organisationens e-mail", "Start"} <= found, problems
+    assert all(str(p).startswith(f"{p.label}: ") for p in problems)
+
+
+def test_a_title_already_in_the_bank_is_refused(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "site")
+    assert (root / "stories" / "beboerhoejskolen.md").is_file()
+    problems = check(root, convert(body(**{**GOOD, "titel": "Beboerhøjskolen"}), VOCAB, TODAY))
+    assert [p for p in problems if p.label == "Titel" and "findes allerede" in p.what]
+
+
+def test_a_title_without_letters(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "site")
+    problems = check(root, convert(body(**{**GOOD, "titel": "???"}), VOCAB, TODAY))
+    assert labels(problems) == ["Titel"]

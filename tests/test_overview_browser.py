@@ -1,0 +1,315 @@
+"""The stories overview on a bank too big for one page: static pages in the built HTML, and the
+filters in Debian's Chromium (filters in the address, reload, back button, keyboard, no JavaScript).
+
+The bank is the shipped one plus copies of every story under other slugs and dates, so it spans
+three static pages; copies of the shipped draft stay drafts and must never be listed.
+"""
+
+# BeautifulSoup lookups return Optional values; a None here fails the test anyway.
+# mypy: disable-error-code="union-attr, index, arg-type"
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+import yaml
+from conftest import build_ok, copy_site, html, serve_site
+from videnbank import facets
+from videnbank.derive import Catalogue
+from videnbank.load import load_bank
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+COPIES = 8
+
+
+@dataclass
+class Site:
+    root: Path
+    out: Path
+    url: str
+    catalogue: Catalogue
+
+    def index(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads((self.out / "historier" / "index.json").read_text(encoding="utf-8"))
+        return data
+
+
+def _grow(root: Path) -> None:
+    for path in sorted((root / "stories").glob("*.md")):
+        _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+        meta = yaml.safe_load(front)
+        for n in range(1, COPIES + 1):
+            copy = {**meta, "titel": f"{meta['titel']} (kopi {n})",
+                    "dato": meta["dato"] - dt.timedelta(days=61 * n)}
+            text = "---\n" + yaml.safe_dump(copy, allow_unicode=True, sort_keys=False) + "---\n" + body
+            (path.parent / f"{path.stem}-kopi-{n}.md").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    root = copy_site(tmp_path_factory.mktemp("stor") / "src")
+    _grow(root)
+    out = build_ok(root, root.parent / "site")
+    catalogue = Catalogue(load_bank(root))
+    assert catalogue.hidden and len(catalogue.stories) > 2 * facets.PER_PAGE
+    with serve_site(out) as url:
+        yield Site(root, out, url, catalogue)
+
+
+def _slug(href: str) -> str:
+    return urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1]
+
+
+# The static pages, read from the built HTML
+
+
+def test_static_pages_list_every_story_once(big: Site) -> None:
+    stories = big.catalogue.stories
+    pages = facets.page_count(len(stories))
+    assert pages == 3
+    seen: list[str] = []
+    for n in range(1, pages + 1):
+        path = "historier/" if n == 1 else f"historier/side/{n}/"
+        page = html(big.out, path)
+        cards = page.select("#vb-all ol.vb-cards > li.vb-card")
+        assert len(cards) == (facets.PER_PAGE if n < pages else len(stories) - facets.PER_PAGE * (pages - 1))
+        assert page.select_one("#vb-all ol.vb-cards")["start"] == str(facets.PER_PAGE * (n - 1) + 1)
+        seen += [_slug(a["href"]) for a in page.select("#vb-all .vb-card__title a")]
+        nav = page.find("nav", class_="vb-pages")
+        assert nav["aria-label"] == "Sider med historier"
+        numbers = [a.get_text(strip=True) for a in nav.find_all("a") if a.get_text(strip=True).isdigit()]
+        assert numbers == [str(i) for i in range(1, pages + 1)]
+        assert nav.find("a", attrs={"aria-current": "page"}).get_text(strip=True) == str(n)
+        assert (nav.find("a", rel="prev") is None) == (n == 1)
+        assert (nav.find("a", rel="next") is None) == (n == pages)
+        if n > 1:
+            assert page.find("form", id="vb-filter") is None
+            assert not [s for s in page.find_all("script", src=True) if "filtre" in s["src"]]
+            assert f"side {n} af {pages}" in page.find("h1").get_text()
+            assert nav.find("a", string="1")["href"] == "../../"
+    assert seen == [s.slug for s in stories]
+    assert not (big.out / "historier" / "side" / "1").exists()
+    assert not (big.out / "historier" / "side" / str(pages + 1)).exists()
+    # Search indexes the stories themselves, not the listings of them.
+    assert not html(big.out, "historier/side/2/").find(attrs={"data-pagefind-body": True})
+
+
+def test_index_matches_the_core(big: Site) -> None:
+    data = big.index()
+    assert data == facets.index_data(big.catalogue)
+    assert not [row for row in data["stories"] if "start-guide" in row[0]], "drafts stay out"
+
+
+# In Chromium
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    errors: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    yield tab
+    context.close()
+    assert errors == []
+
+
+def _core(big: Site, query: dict[str, list[str]]) -> list[str]:
+    return [s.slug for s in facets.select(big.catalogue, query)]
+
+
+def _from_json(data: dict[str, Any], query: dict[str, list[str]]) -> list[str]:
+    """The same filter, computed straight from the built index."""
+    field = {name: i for i, name in enumerate(data["fields"])}
+    spec = {f["key"]: f for f in data["facets"]}
+    kept = []
+    for row in data["stories"]:
+        ok = True
+        for key, wanted in query.items():
+            f = spec[key]
+            has = row[field[f.get("of", key)]]
+            if f["match"] == "min":
+                ok &= len(has) >= max(int(v) for v in wanted)
+            else:
+                positions = [f["values"].index(v) for v in wanted]
+                ok &= (all if f["match"] == "all" else any)(p in has for p in positions)
+        if ok:
+            kept.append(row[0])
+    return kept
+
+
+def _status(n: int) -> str:
+    if n == 0:
+        return "Ingen historier passer til filtrene. Prøv at fjerne et filter."
+    return f"{n} historie{'r' if n != 1 else ''} passer til filtrene."
+
+
+def _shown(page: Page, expected: int) -> list[str]:
+    """Wait for the announced count, then the slugs of every result (pressing 'Vis flere')."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#vb-filter-status")).to_have_text(_status(expected))
+    expect(page.locator("#vb-all")).to_be_hidden()
+    while page.locator("#vb-more").is_visible():
+        page.click("#vb-more")
+    hrefs: list[str] = page.eval_on_selector_all("#vb-results-cards .vb-card__title a", "els => els.map(a => a.href)")
+    return [_slug(h) for h in hrefs]
+
+
+def _query(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def _top(big: Site, key: str, among: Sequence[str] | None = None) -> str:
+    """The value of a facet that most stories (or most of ``among``) have."""
+    pool = [s for s in big.catalogue.stories if among is None or s.slug in among]
+    values = [v for s in pool for v in facets.story_values(big.catalogue, s)[key]]
+    return max(sorted(set(values)), key=values.count)
+
+
+@pytest.mark.browser
+def test_two_filters_address_reload_and_back(big: Site, page: Page) -> None:
+    from playwright.sync_api import expect
+
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if r.url.endswith("index.json") else None)
+    page.goto(big.url + "historier/")
+    expect(page.locator("#vb-filter")).to_be_visible()
+    assert fetched == [], "the index is fetched only when a filter is used"
+
+    principle = _top(big, "princip")
+    one = {"princip": [principle]}
+    municipality = _top(big, "kommune", _core(big, one))
+    two = {"princip": [principle], "kommune": [municipality]}
+    expected_one, expected_two = _core(big, one), _core(big, two)
+    assert 0 < len(expected_two) < len(expected_one) < len(big.catalogue.stories)
+    assert _from_json(big.index(), two) == expected_two
+
+    page.check(f"input[name=princip][value='{principle}']")
+    assert _shown(page, len(expected_one)) == expected_one
+    assert _query(page) == one
+    page.select_option("select[name=kommune]", municipality)
+    assert _shown(page, len(expected_two)) == expected_two
+    assert _query(page) == two
+    assert len(fetched) == 1
+
+    page.reload()
+    assert _shown(page, len(expected_two)) == expected_two
+    expect(page.locator(f"input[name=princip][value='{principle}']")).to_be_checked()
+    expect(page.locator("select[name=kommune]")).to_have_value(municipality)
+
+    page.go_back()
+    assert _query(page) == one
+    assert _shown(page, len(expected_one)) == expected_one
+    expect(page.locator("select[name=kommune]")).to_have_value("")
+
+    page.go_back()
+    assert urlsplit(page.url).query == ""
+    expect(page.locator("#vb-all")).to_be_visible()
+    expect(page.locator("#vb-results")).to_be_hidden()
+    expect(page.locator(f"input[name=princip][value='{principle}']")).not_to_be_checked()
+
+    page.go_forward()
+    assert _shown(page, len(expected_one)) == expected_one
+
+
+QUERIES: list[dict[str, list[str]]] = [
+    {"sektorer": ["3"]},
+    {"sektorer": ["2"], "sektor": ["offentlig", "civilsamfund"]},
+    {"sektor": ["borgere"], "status": ["ide", "afsluttet"]},
+    {"metode": ["arbejdsgruppe", "dialogmoede"]},
+    {"status": ["igang"]},
+]
+
+
+@pytest.mark.browser
+def test_every_facet_matches_the_core(big: Site, page: Page) -> None:
+    queries = [*QUERIES, *({key: [_top(big, key)]} for key in ("maalgruppe", "tema", "aar"))]
+    queries.append({"princip": [_top(big, "princip")], "aar": [_top(big, "aar")], "metode": [_top(big, "metode")]})
+    for query in queries:
+        expected = _core(big, query)
+        assert expected == _from_json(big.index(), query), query
+        page.goto(big.url + "historier/?" + urlencode(query, doseq=True))
+        assert _shown(page, len(expected)) == expected, query
+    assert any(len(_core(big, q)) > facets.PER_PAGE for q in queries), "'Vis flere' is exercised"
+
+
+@pytest.mark.browser
+def test_show_more_moves_focus(big: Site, page: Page) -> None:
+    from playwright.sync_api import expect
+
+    query = {"status": ["igang"]}
+    expected = _core(big, query)
+    assert len(expected) > facets.PER_PAGE
+    page.goto(big.url + "historier/?status=igang")
+    expect(page.locator("#vb-filter-status")).to_have_text(_status(len(expected)))
+    expect(page.locator("#vb-results-cards > li")).to_have_count(facets.PER_PAGE)
+    page.click("#vb-more")
+    focused = page.evaluate("document.activeElement.href")
+    assert _slug(focused) == expected[facets.PER_PAGE]
+
+
+@pytest.mark.browser
+def test_unknown_values_show_the_whole_list(big: Site, page: Page) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(big.url + "historier/?princip=findes-ikke&ukendt=1")
+    expect(page.locator("#vb-filter")).to_be_visible()
+    expect(page.locator("#vb-all")).to_be_visible()
+    expect(page.locator("#vb-results")).to_be_hidden()
+
+
+@pytest.mark.browser
+def test_keyboard_only(big: Site, page: Page) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(big.url + "historier/")
+    page.locator("input[name=status][value=igang]").focus()
+    page.keyboard.press("Space")
+    expected = _core(big, {"status": ["igang"]})
+    expect(page.locator("#vb-filter-status")).to_have_text(_status(len(expected)))
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    both = _core(big, {"status": ["igang", "afsluttet"]})
+    expect(page.locator("#vb-filter-status")).to_have_text(_status(len(both)))
+    assert _query(page) == {"status": ["igang", "afsluttet"]}
+    page.locator("#vb-filter button[type=reset]").focus()
+    page.keyboard.press("Enter")
+    total = len(big.catalogue.stories)
+    expect(page.locator("#vb-filter-status")).to_have_text(f"Filtrene er nulstillet. Alle {total} historier vises.")
+    expect(page.locator("#vb-all")).to_be_visible()
+    assert urlsplit(page.url).query == ""
+
+
+@pytest.mark.browser
+def test_without_javascript_every_story_is_reachable(big: Site, browser: Browser) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(big.url + "historier/")
+        assert not page.locator("#vb-filter").is_visible()
+        pages = page.eval_on_selector_all("nav.vb-pages a[aria-label^='Side']", "els => els.map(a => a.href)")
+        assert len(pages) == facets.page_count(len(big.catalogue.stories))
+        seen: list[str] = []
+        while True:
+            seen += [_slug(h) for h in page.eval_on_selector_all(
+                "#vb-all .vb-card__title a", "els => els.map(a => a.href)")]
+            following = page.locator("nav.vb-pages a[rel=next]")
+            if not following.count():
+                break
+            following.click()
+            page.wait_for_load_state()
+        assert seen == [s.slug for s in big.catalogue.stories]
+        assert not [s for s in seen if "start-guide" in s]
+    finally:
+        context.close()
