@@ -227,7 +227,8 @@ def run_child(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, log:
 def build(
     root: Path, out: Path, env: dict[str, str] | None = None, profile: Path | None = None, strict: bool = True
 ) -> Run:
-    mkdocs = ["-m", "mkdocs", "build", *(["--strict"] if strict else []), "-f", str(root / "mkdocs.yml"), "-d", str(out)]
+    mkdocs = ["-m", "mkdocs", "build", *(["--strict"] if strict else []),
+              "-f", str(root / "mkdocs.yml"), "-d", str(out)]
     if profile is None:
         cmd = [sys.executable, *mkdocs]
     else:
@@ -245,12 +246,13 @@ def best_of(repeat: int, make: Any) -> Run:
 
 # --- checker and preview --------------------------------------------------------------------
 
-def checker_seconds(root: Path) -> float:
-    start = time.perf_counter()
+def checker_seconds(root: Path) -> tuple[float, float]:
+    """load_bank over the whole bank in this process: (wall, CPU) seconds."""
+    start, cpu = time.perf_counter(), time.process_time()
     bank = load_bank(root)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert not bank.problems, bank.problems[:3]
-    return seconds
+    return seconds, cpu
 
 
 def _cli() -> list[str] | None:
@@ -339,45 +341,52 @@ class Reader:
     search_results: int | None
 
 
+def _settle(page: Any, finished: list[Any], quiet_ms: int = 1000) -> None:
+    """Wait until no request has finished for ``quiet_ms``."""
+    seen = -1
+    while seen != len(finished):
+        seen = len(finished)
+        page.wait_for_timeout(quiet_ms)
+
+
+def _kb(requests: list[Any]) -> float:
+    """Bytes over the wire (headers + body as sent, before any decompression), in KiB."""
+    total = 0
+    for request in requests:
+        sizes = request.sizes()
+        total += sizes["responseHeadersSize"] + sizes["responseBodySize"]
+    return total / KB
+
+
 def measure_reader(site: Path, story_slug: str, query: str = SEARCH_QUERY) -> Reader:
-    """First visit to a story page, then a search typed into the header box, in a fresh browser."""
+    """First visit to a story page in a fresh browser, then a search typed into the header box.
+
+    Bytes are Chromium's own count per finished request (also those of Pagefind's web worker);
+    the search time runs from the last key press to the first result link on screen.
+    """
     from playwright.sync_api import sync_playwright
 
     with serve(site) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        page = context.new_page()
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
-        received: list[tuple[float, str, int]] = []
-        urls: dict[str, str] = {}
-        cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
-        cdp.on("Network.loadingFinished",
-               lambda e: received.append((time.perf_counter(), urls.get(e["requestId"], "?"),
-                                          int(e["encodedDataLength"]))))
+        page = browser.new_context().new_page()
+        finished: list[Any] = []
+        page.on("requestfinished", lambda request: finished.append(request))
         page.goto(f"{base}historier/{story_slug}/", wait_until="networkidle")
-        page.wait_for_timeout(500)
-        first = list(received)
-        received.clear()
+        _settle(page, finished)
+        first, finished[:] = list(finished), []
         result_time = results = search_kb = search_requests = None
-        box = page.locator("input.md-search__input")
-        if box.count():
+        if page.locator("input.md-search__input").count():
             page.keyboard.press("/")
-            start = time.perf_counter()
             page.keyboard.type(query)
             typed = time.perf_counter()
-            link = page.locator(".md-search-result__list a").first
-            link.wait_for(state="visible", timeout=30_000)
+            page.locator(".md-search-result__list a").first.wait_for(state="visible", timeout=60_000)
             result_time = time.perf_counter() - typed
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(500)
+            _settle(page, finished)
             results = page.locator(".md-search-result__list a").count()
-            search_kb = sum(n for _, _, n in received) / KB
-            search_requests = len(received)
-            del start
+            search_kb, search_requests = _kb(finished), len(finished)
+        first_kb = _kb(first)
         browser.close()
-    return Reader(sum(n for _, _, n in first) / KB, len(first), result_time, search_kb, search_requests, results)
+    return Reader(first_kb, len(first), result_time, search_kb, search_requests, results)
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -392,6 +401,7 @@ class Result:
     story_kb_sample: float
     overview_kb: float
     checker_s: float
+    checker_cpu_s: float
     cli_check_s: float | None
     preview_what: str | None
     preview_s: float | None
@@ -426,7 +436,7 @@ def bench_one(n: int, work: Path, repeat: int, browser: bool, profile: bool) -> 
     sizes = _story_sizes(site)
     sample = stories[0][0]
     print("» tjekker og forhåndsviser", flush=True)
-    checker = min(checker_seconds(ours_src) for _ in range(max(repeat, 3)))
+    checker, checker_cpu = min(checker_seconds(ours_src) for _ in range(max(repeat, 3)))
     cli = cli_check(ours_src)
     shown = preview(ours_src, sample, work)
     reader = None
@@ -438,7 +448,7 @@ def bench_one(n: int, work: Path, repeat: int, browser: bool, profile: bool) -> 
         statistics.median(sizes) / KB, max(sizes) / KB,
         (site / "historier" / sample / "index.html").stat().st_size / KB,
         (site / "historier" / "index.html").stat().st_size / KB,
-        checker, cli.seconds if cli else None,
+        checker, checker_cpu, cli.seconds if cli else None,
         shown[0] if shown else None, shown[1] if shown else None,
         reader, extra,
     )
@@ -467,7 +477,7 @@ def report(results: list[Result]) -> str:
         "",
         "| historier | byg vores / alm. (s, ur) | forhold (ur) | byg vores / alm. (s, CPU) | forhold (CPU) "
         "| maks. hukommelse vores / alm. (MB) | historieside (KB, median / maks) | /historier/ (KB) "
-        "| tjek: load_bank (s) | `videnbank tjek` (s) | forhåndsvisning (s) |",
+        "| tjek: load_bank (s, ur / CPU) | `videnbank tjek` (s) | forhåndsvisning (s) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
@@ -476,7 +486,7 @@ def report(results: list[Result]) -> str:
             f"| {r.ours.cpu_seconds:.1f} / {r.plain.cpu_seconds:.1f} | {r.ours.cpu_seconds / r.plain.cpu_seconds:.2f} "
             f"| {r.ours.max_rss_mb:.0f} / {r.plain.max_rss_mb:.0f} "
             f"| {r.story_kb_median:.1f} / {r.story_kb_max:.1f} | {r.overview_kb:.0f} "
-            f"| {r.checker_s:.2f} | {_f(r.cli_check_s)} | {_f(r.preview_s)} |"
+            f"| {r.checker_s:.2f} / {r.checker_cpu_s:.2f} | {_f(r.cli_check_s)} | {_f(r.preview_s)} |"
         )
     readers = [r for r in results if r.reader]
     if readers:

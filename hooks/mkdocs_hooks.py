@@ -12,8 +12,6 @@ import json
 import logging
 import os
 import re
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from videnbank import derive, export, facets, gitdates, schema, startguide
+from videnbank import derive, export, facets, gitdates, schema, searchindex, startguide
 from videnbank.council import COUNCIL_FILE, Council, composition_notices, load_council
 from videnbank.derive import Catalogue
 from videnbank.evaluation import Evaluation, evaluate
@@ -60,6 +58,7 @@ class _Build:
     evaluation: Evaluation | None = None
     open_data: export.Overview | None = None
     last_changed: dict[str, dt.date] = field(default_factory=dict)
+    search: searchindex.Indexer | None = None
 
 
 _build: _Build | None = None
@@ -278,29 +277,43 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
 
 
 # Left out of the search index: listings of other stories (they would match every search), buttons, permalinks.
-PAGEFIND_EXCLUDE = ".vb-cards, .vb-related, .headerlink, .md-content__button, .md-source-file"
+PAGEFIND_EXCLUDE = (".vb-cards", ".vb-related", ".headerlink", ".md-content__button", ".md-source-file")
 
 
-def on_post_build(config: MkDocsConfig) -> None:
-    """Full-text search: Pagefind indexes the built pages into small chunks that a reader's browser
-    fetches only when searching. It stems Danish, read from <html lang="da">."""
+def on_pre_build(config: MkDocsConfig) -> None:
+    """Start Pagefind (searchindex.py): it indexes each page as soon as it is built, on another core."""
     if os.environ.get(ONLY_ENV):
         log.info("videnbank: forhåndsvisning af enkelte historier: søgningen bygges ikke")
         return
-    command = [sys.executable, "-m", "pagefind", "--site", config.site_dir,
-               "--exclude-selectors", PAGEFIND_EXCLUDE, "--quiet"]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-    except (OSError, subprocess.SubprocessError) as e:
-        raise PluginError(f"videnbank: søgningen (Pagefind) kunne ikke bygges: {e}") from None
-    output = (result.stdout + result.stderr).strip()
-    if result.returncode != 0:
-        raise PluginError(
-            f"videnbank: søgningen (Pagefind) kunne ikke bygges:\n{output[-2000:]}\n"
-            "Er afhængighederne installeret? Kør: pip install -e ."
-        )
-    for line in output.splitlines():
-        log.info("videnbank: Pagefind: %s", line)
+        _current().search = searchindex.Indexer(PAGEFIND_EXCLUDE)
+    except searchindex.SearchIndexError as e:
+        raise PluginError(f"videnbank: søgningen kan ikke bygges: {e}") from None
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    search = _current().search
+    if search is not None and "data-pagefind-body" in output:
+        search.add("/" + page.url, output)
+    return output
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    build = _current()
+    if build.search is None:
+        return
+    search, build.search = build.search, None
+    try:
+        pages = search.finish(Path(config.site_dir) / "pagefind")
+    except searchindex.SearchIndexError as e:
+        raise PluginError(f"videnbank: søgningen kunne ikke bygges: {e}") from None
+    log.info("videnbank: søgeindeks (Pagefind) over %d sider", pages)
+
+
+def on_build_error(error: Exception) -> None:
+    if _build is not None and _build.search is not None:
+        _build.search.close()
+        _build.search = None
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -23,11 +23,11 @@ SEARCH_FIELD = """() => {
   return !!e && e.tagName === 'INPUT' && (e.type === 'search' || e.getAttribute('role') === 'searchbox'
     || e.getAttribute('role') === 'combobox' || e.name === 'query' || /search|søg/i.test(e.className + e.placeholder));
 }"""
-FOCUSED_HREF = "() => document.activeElement && document.activeElement.tagName === 'A' ? document.activeElement.href : ''"
+FOCUSED_HREF = "() => { const e = document.activeElement; return e && e.tagName === 'A' ? e.href : ''; }"
 
 
 def _axe_violations(page: Page) -> list[dict[str, Any]]:
-    from axe_playwright_python.sync_playwright import Axe
+    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations: list[dict[str, Any]] = results.response["violations"]
@@ -38,7 +38,8 @@ def _summary(violations: list[dict[str, Any]]) -> str:
     lines = []
     for v in violations:
         lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
-        lines += [f"    {n['target']}: {' '.join((n.get('failureSummary') or '').split())[:300]}" for n in v["nodes"][:5]]
+        for node in v["nodes"][:5]:
+            lines.append(f"    {node['target']}: {' '.join((node.get('failureSummary') or '').split())[:300]}")
     return "\n".join(lines)
 
 
@@ -59,7 +60,9 @@ def _path(site: Path, kind: str) -> str:
 
 @pytest.mark.parametrize("scheme", list(SCHEMES))
 @pytest.mark.parametrize("kind", PAGE_TYPES)
-def test_axe_finds_no_violations(kind: str, scheme: str, browser: Browser, shipped_site: Path, shipped_url: str) -> None:
+def test_axe_finds_no_violations(
+    kind: str, scheme: str, browser: Browser, shipped_site: Path, shipped_url: str
+) -> None:
     page = _open(browser, shipped_url + _path(shipped_site, kind), scheme)
     try:
         violations = _axe_violations(page)
@@ -78,11 +81,11 @@ def _tab_to(page: Page, test: str, limit: int = 60) -> None:
 
 
 def _filter_control(page: Page) -> str:
-    return page.evaluate("""() => {
+    return str(page.evaluate("""() => {
       const e = document.activeElement;
       if (!e || !e.closest('#vb-filter')) return '';
       return e.tagName === 'SELECT' ? 'select' : (e.type || '');
-    }""")
+    }"""))
 
 
 def _use_first_filter(page: Page) -> None:

@@ -87,10 +87,9 @@ def test_front_page_and_about(shipped_site: Path) -> None:
 def test_site_settings(shipped_site: Path) -> None:
     page = html(shipped_site, "")
     assert not page.find("link", href=lambda h: h and "fonts.googleapis" in h)
-    config = json.loads(page.find("script", id="__config").string)
-    assert config["search"]
-    search = json.loads((shipped_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert search["config"]["lang"] == ["da"]
+    assert page.find("input", id="vb-search-input") is not None, "the header keeps its search box"
+    search = json.loads((shipped_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(search["languages"]) == ["da"]
     nav_links = [a.get_text(strip=True) for a in page.select("nav.md-nav--primary a")]
     assert not any("Dialogmøde om transport" in t for t in nav_links), "stories stay out of the navigation"
 

@@ -256,5 +256,5 @@ def test_images_are_copied_next_to_the_story_and_shown_as_figures(tmp_path: Path
     figure = page.select_one("figure.vb-figure")
     img = figure.find("img")
     assert img["alt"] == "Tre grå punkter på en række."
-    assert (site / "historier" / "folkemoedet-i-silkeborg" / img["src"]).resolve().read_bytes() == image
+    assert (site / "historier" / "folkemoedet-i-silkeborg" / str(img["src"])).resolve().read_bytes() == image
     assert figure.find("figcaption").get_text(" ", strip=True) == "Foto: Foto & tegning: Foreningen"

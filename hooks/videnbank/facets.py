@@ -20,6 +20,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from .derive import Catalogue, StoryEntry, period_text
@@ -32,6 +33,7 @@ Match = Literal["any", "all", "min"]
 Control = Literal["checkbox", "select"]
 
 _DANISH_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}"})
+_slug = lru_cache(maxsize=4096)(slugify)  # free-text labels repeat across thousands of stories
 
 
 def danish_key(text: str) -> str:
@@ -86,7 +88,7 @@ def story_values(catalogue: Catalogue, story: StoryEntry) -> dict[str, dict[str,
     m = story.meta
 
     def free(labels: Sequence[str]) -> dict[str, str]:
-        return {(slugify(label) or label): label for label in labels}
+        return {(_slug(label) or label): label for label in labels}
 
     return {
         "princip": {r.slug: r.slug for r in m.principles},
@@ -100,18 +102,28 @@ def story_values(catalogue: Catalogue, story: StoryEntry) -> dict[str, dict[str,
     }
 
 
+StoryValues = dict[str, dict[str, str]]
+
+
+def _values(catalogue: Catalogue) -> list[tuple[StoryEntry, StoryValues]]:
+    return [(s, story_values(catalogue, s)) for s in catalogue.stories]
+
+
 def facets(catalogue: Catalogue) -> list[Facet]:
     """Every facet with its values and how many visible stories have each."""
+    return _facets(catalogue, _values(catalogue))
+
+
+def _facets(catalogue: Catalogue, stories: list[tuple[StoryEntry, StoryValues]]) -> list[Facet]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     spellings: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     mix: Counter[int] = Counter()
-    for story in catalogue.stories:
-        values = story_values(catalogue, story)
-        for key, found in values.items():
+    for _, per_key in stories:
+        for key, found in per_key.items():
             for value, label in found.items():
                 counts[key][value] += 1
                 spellings[key][value][label] += 1
-        mix[len(values["sektor"])] += 1
+        mix[len(per_key["sektor"])] += 1
 
     def label_of(key: str, value: str) -> str:
         # The most used spelling of a free-text value; ties go to the first in sort order.
@@ -157,17 +169,18 @@ def select(catalogue: Catalogue, query: Mapping[str, Sequence[str]]) -> list[Sto
     ``query`` maps facet keys to chosen values, as in the address. Unknown keys and values
     are ignored, so an old or mistyped link shows more, never a broken page.
     """
-    known = {f.key: f for f in facets(catalogue)}
+    stories = _values(catalogue)
+    known = {f.key: f for f in _facets(catalogue, stories)}
     chosen: dict[str, list[str]] = {}
     for key, wanted in query.items():
         if key in known:
             vocabulary = {v.value for v in known[key].values}
             if values := [v for v in wanted if v in vocabulary]:
                 chosen[key] = values
-    return [s for s in catalogue.stories if _matches(known, chosen, story_values(catalogue, s))]
+    return [s for s, values in stories if _matches(known, chosen, values)]
 
 
-def _matches(known: dict[str, Facet], chosen: dict[str, list[str]], values: dict[str, dict[str, str]]) -> bool:
+def _matches(known: dict[str, Facet], chosen: dict[str, list[str]], values: StoryValues) -> bool:
     for key, wanted in chosen.items():
         facet = known[key]
         if facet.match == "min":
@@ -188,15 +201,19 @@ def index_data(catalogue: Catalogue) -> dict[str, Any]:
     slug, title, period text, draft flag (1 in preview), then for each field facet the
     positions of the story's values in that facet's ``values``.
     """
-    all_facets = facets(catalogue)
+    stories = _values(catalogue)
+    all_facets = _facets(catalogue, stories)
     position = {f.key: {v.value: i for i, v in enumerate(f.values)} for f in all_facets}
+    periods: dict[Any, str] = {}  # many stories share a period; the Danish date text is not free
     rows: list[list[Any]] = []
-    for story in catalogue.stories:
-        values = story_values(catalogue, story)
+    for story, values in stories:
+        period = (story.meta.period, story.meta.status)
+        if period not in periods:
+            periods[period] = period_text(story.meta) if story.meta.period else ""
         row: list[Any] = [
             story.slug,
             story.meta.title,
-            period_text(story.meta) if story.meta.period else "",
+            periods[period],
             int(catalogue.is_draft(story)),
         ]
         row.extend(sorted(position[key][v] for v in values[key]) for key in FIELD_KEYS)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .load import Entry
 from .model import Story, slugify
@@ -31,6 +32,7 @@ StoryEntry = Entry[Story]
 
 WEIGHTS: dict[str, int] = {"methods": 3, "principles": 2, "target_groups": 1}
 LIMIT = 4
+_slug = lru_cache(maxsize=4096)(slugify)
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def features(story: StoryEntry) -> dict[str, dict[str, str]]:
     return {
         "principles": {r.slug: r.slug for r in m.principles},
         "methods": {slug: slug for slug in m.methods},
-        "target_groups": {slugify(t) or t: t for t in m.target_groups},
+        "target_groups": {_slug(t) or t: t for t in m.target_groups},
     }
 
 

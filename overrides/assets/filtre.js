@@ -206,7 +206,7 @@
     shown = Math.min(matches.length, shown + PAGE);
     var left = matches.length - shown;
     more.hidden = left <= 0;
-    more.textContent = "Vis flere historier (" + left + " mere)";
+    more.textContent = "Vis flere historier (" + left + " tilbage)";
     if (focus && first) {
       first.focus();
     }

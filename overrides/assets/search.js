@@ -23,7 +23,8 @@
 
   function load() {
     pagefind = pagefind || import(new URL("pagefind.js", bundle).href).then(async (pf) => {
-      await pf.options({ baseUrl: new URL("../", bundle).pathname });
+      // No web worker: one request less, and a query on one index chunk is quick on the main thread.
+      await pf.options({ baseUrl: new URL("../", bundle).pathname, noWorker: true });
       await pf.init();
       return pf;
     });
@@ -94,9 +95,10 @@
     return li;
   }
 
-  async function showMore(mine) {
+  async function showMore(mine, fresh = false) {
     const page = await Promise.all(found.slice(shown, shown + PAGE).map((r) => r.data()));
     if (mine !== generation) return;
+    if (fresh) list.replaceChildren();
     list.querySelector(".vb-search-more")?.remove();
     for (const data of page) list.append(item(data));
     shown += page.length;
@@ -109,6 +111,7 @@
       found = [];
       shown = 0;
       list.replaceChildren();
+      list.dataset.term = "";
       meta.textContent = text.resultPlaceholder;
       return;
     }
@@ -124,9 +127,10 @@
     if (mine !== generation) return;
     found = result.results;
     shown = 0;
-    list.replaceChildren();
-    await showMore(mine);
-    if (mine === generation) meta.textContent = count(found.length);
+    await showMore(mine, true);
+    if (mine !== generation) return;
+    meta.textContent = count(found.length);
+    list.dataset.term = term; // which query the list shows (the tests wait for it)
   }
 
   function links() {

@@ -1,0 +1,146 @@
+"""Robustness: whatever a contributor writes, the checker answers with problems or a valid story, never a
+traceback (hypothesis); the golden bad inputs are many; two builds of the same content are the same bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import FIXTURES, REPO, build_ok
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from videnbank.load import load_bank
+from videnbank.problems import Problem
+
+ALIASES = ["titel", "sammendrag", "dato", "publicering", "principper", "aktører", "metoder", "målgrupper",
+           "temaer", "kommune", "sted", "periode", "status", "resultater", "kontakt", "links", "billeder",
+           "rådets_rolle", "samtykke", "princip", "hvordan", "navn", "sektor", "start", "slut", "tekst",
+           "evalueret", "organisation", "email", "telefon", "web", "url", "fil", "alt", "kredit"]
+VALID: dict[str, Any] = {
+    "titel": "Et eksempel", "sammendrag": "Kort.", "dato": dt.date(2024, 1, 2), "publicering": "udgivet",
+    "principper": ["alfa"], "aktører": [{"navn": "Foreningen", "sektor": "civilsamfund"}], "status": "igang",
+    "kontakt": {"organisation": "Foreningen"},
+}
+BODY = "## Udfordringen\n\nTekst.\n\n## Det gjorde vi\n\nTekst.\n"
+
+text = st.text(st.characters(codec="utf-8"), max_size=40)
+markdownish = st.lists(
+    st.sampled_from([
+        *"<>&[](){}`#*-:/!=\"' \n\tabcæøå019@+.~",
+        "\n## ", "## Udfordringen\n", "## Det gjorde vi\n", "javascript:", "<script>", "```\n", "{: ",
+        "010203-1234", "23 45 67 89", "a@b.dk", "](", "]: ", "&#x61;",
+    ]),
+    max_size=60,
+).map("".join)
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), text, st.dates(),
+    st.sampled_from(["ja", "nej", "udgivet", "kladde", "alfa", "beta", "civilsamfund", "igang", "2019", "2019-13",
+                     "https://example.org/", "javascript:alert(1)", "../../../etc/passwd", "a\x00b.png"]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.one_of(st.sampled_from(ALIASES), text),
+                                                                           inner, max_size=4)),
+    max_leaves=12,
+)
+front_matters = st.one_of(
+    st.dictionaries(st.one_of(st.sampled_from(ALIASES), text), values, max_size=8),
+    # Near-valid stories reach deeper: the valid story with some fields replaced or added.
+    st.dictionaries(st.sampled_from(ALIASES), values, max_size=4).map(lambda changes: {**VALID, **changes}),
+)
+
+
+@contextmanager
+def _bank_dir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copytree(FIXTURES / "mini", root, dirs_exist_ok=True)
+        (root / "stories").mkdir()
+        yield root
+
+
+def _check(root: Path, content: str | bytes) -> None:
+    file = root / "stories" / "x.md"
+    if isinstance(content, bytes):
+        file.write_bytes(content)
+    else:
+        file.write_text(content, encoding="utf-8", errors="surrogatepass")
+    bank = load_bank(root)
+    mine = [p for p in bank.problems if p.path == "stories/x.md"]
+    assert [p for p in bank.problems if p not in mine] == []
+    for p in mine:
+        assert isinstance(p, Problem) and isinstance(p.line, int) and p.line >= 1
+        assert p.field and p.what and p.fix and str(p).startswith(f"stories/x.md:{p.line}: ")
+        assert "Traceback" not in str(p)
+    assert bool(mine) != bool(bank.stories), "either problems or a published story"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(front=front_matters, body=st.one_of(st.just(BODY), markdownish, text))
+def test_any_front_matter_and_body_gives_problems_or_a_story(front: dict[Any, Any], body: str) -> None:
+    try:
+        dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+    except yaml.YAMLError:
+        return
+    with _bank_dir() as root:
+        _check(root, f"---\n{dumped}---\n{body}")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(content=st.one_of(text, markdownish, st.binary(max_size=200),
+                         st.tuples(markdownish, markdownish).map(lambda t: f"---\n{t[0]}\n---\n{t[1]}")))
+def test_any_file_content_gives_problems_or_a_story(content: str | bytes) -> None:
+    with _bank_dir() as root:
+        _check(root, content)
+
+
+def test_golden_bad_inputs_are_at_least_40() -> None:
+    golden = Path(__file__).parent
+    stories = yaml.safe_load((golden / "golden" / "bad_stories.yml").read_text(encoding="utf-8"))["cases"]
+    vectors = yaml.safe_load((golden / "xss" / "vectors.yml").read_text(encoding="utf-8"))["vectors"]
+    assert all(c["problems"] for c in stories) and all(v["problems"] for v in vectors)
+    assert len(stories) >= 40
+    assert len(stories) + len(vectors) >= 80
+
+
+def _digests(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_of_the_same_content_are_byte_identical(tmp_path: Path) -> None:
+    """MkDocs writes the build date into sitemap.xml (<lastmod>) and sitemap.xml.gz (gzip header), so
+    builds on different days differ there, unless SOURCE_DATE_EPOCH fixes the date. Everything else
+    depends on the content only. The two builds run in two processes, so hash order differs too."""
+    for attempt in range(2):
+        day = dt.datetime.now(dt.UTC).date()
+        first = _digests(build_ok(REPO, tmp_path / f"a{attempt}"))
+        second = _digests(build_ok(REPO, tmp_path / f"b{attempt}"))
+        if dt.datetime.now(dt.UTC).date() == day:
+            break  # both builds ran on the same UTC day
+    assert len(first) > 50
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_source_date_epoch_fixes_the_build_date(tmp_path: Path) -> None:
+    site = build_ok(REPO, tmp_path / "site", env={"SOURCE_DATE_EPOCH": "946684800"})  # 2000-01-01
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<lastmod>2000-01-01</lastmod>" in sitemap
+    assert dt.datetime.now(dt.UTC).date().isoformat() not in sitemap
+
+
+@pytest.mark.parametrize("cases_file", ["golden/bad_stories.yml", "xss/vectors.yml"])
+def test_golden_files_are_valid_yaml_with_distinct_names(cases_file: str) -> None:
+    data = yaml.safe_load((Path(__file__).parent / cases_file).read_text(encoding="utf-8"))
+    cases = data.get("cases") or data.get("vectors")
+    names = [c["name"] for c in cases]
+    assert len(names) == len(set(names))

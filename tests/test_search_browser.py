@@ -1,0 +1,151 @@
+"""Full-text search with Pagefind, in the shipped site built into a temp dir and in Debian's Chromium.
+
+The index is Danish (stemming), holds the content pages and not the listings, is fetched only when
+the reader uses the search box, and the box in the header works from the keyboard alone.
+"""
+
+# BeautifulSoup lookups return Optional values; a None here fails the test anyway.
+# mypy: disable-error-code="union-attr, index, misc"
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from conftest import REPO, html
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+# Not in any source file: only Danish stemming makes it match "fællesskaber" in this story.
+STEMMED_QUERY = "fællesskaberne"
+STORY = "beboerhoejskolen"
+STORY_TITLE = "Beboerhøjskolen: læring i lokale fællesskaber"
+DRAFT = "start-guide-til-samskabelse"
+
+pytestmark = pytest.mark.browser
+
+
+def _indexed(site: Path) -> list[str]:
+    return sorted(
+        p.parent.relative_to(site).as_posix() for p in site.rglob("*.html")
+        if "pagefind" not in p.parts and "data-pagefind-body" in p.read_text(encoding="utf-8")
+    )
+
+
+def test_pagefind_index_is_danish_and_holds_the_content_pages(shipped_site: Path) -> None:
+    entry = json.loads((shipped_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["da"]
+    assert entry["languages"]["da"]["wasm"] == "da", "Danish stemming is compiled into the search"
+    indexed = _indexed(shipped_site)
+    assert entry["languages"]["da"]["page_count"] == len(indexed)
+    assert f"historier/{STORY}" in indexed and "principper/nye-kvaliteter" in indexed and "om" in indexed
+    assert not {"historier", "principper", "metoder", "."} & set(indexed), "listings are not indexed"
+    assert not (shipped_site / "search" / "search_index.json").exists(), "Material's whole-index search is gone"
+    story = html(shipped_site, f"historier/{STORY}/")
+    assert story.find("html")["lang"] == "da"
+    assert story.select_one("article[data-pagefind-body] h1").get_text(strip=True) == STORY_TITLE
+    assert "pagefind" not in " ".join(s.get("src", "") for s in story.find_all("script"))
+
+
+@pytest.fixture
+def page(browser: Browser, shipped_url: str) -> Iterator[Page]:
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def _requested(page: Page) -> list[str]:
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url))
+    return urls
+
+
+def _results(page: Page, query: str) -> list[tuple[str, str]]:
+    """The results shown for ``query`` (title, address), once the list shows that query."""
+    page.wait_for_function(
+        "q => document.getElementById('vb-search-results').dataset.term === q", arg=query, timeout=15_000
+    )
+    links = page.locator("#vb-search-results a")
+    return [(links.nth(i).locator("h1").inner_text(), links.nth(i).get_attribute("href") or "")
+            for i in range(links.count())]
+
+
+def test_first_visit_fetches_no_search_index_until_the_box_is_used(page: Page, shipped_url: str) -> None:
+    urls = _requested(page)
+    page.goto(f"{shipped_url}historier/folkemoedet-i-silkeborg/", wait_until="networkidle")
+    assert not [u for u in urls if "/pagefind/" in u or "search_index" in u]
+    page.keyboard.press("/")
+    page.wait_for_load_state("networkidle")
+    assert any(u.endswith("/pagefind/pagefind.js") for u in urls), "focusing the box starts loading Pagefind"
+    assert not [u for u in urls if "search_index" in u]
+
+
+def test_keyboard_only_search_with_danish_stemming_opens_the_story(page: Page, shipped_url: str) -> None:
+    page.goto(f"{shipped_url}om/", wait_until="networkidle")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "vb-search-input"
+    assert page.evaluate("document.getElementById('__search').checked"), "the search panel is open"
+    page.keyboard.type(STEMMED_QUERY)
+    results = _results(page, STEMMED_QUERY)
+    assert (STORY_TITLE, f"/historier/{STORY}/") in results
+    shown = page.locator("#vb-search-meta").inner_text()
+    assert shown.endswith(" resultater") and int(shown.split()[0]) >= len(results)
+    page.keyboard.press("ArrowDown")
+    for _ in range(len(results)):
+        if page.evaluate("document.activeElement.getAttribute('href')") == f"/historier/{STORY}/":
+            break
+        page.keyboard.press("ArrowDown")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == f"{shipped_url}historier/{STORY}/"
+    assert page.locator("h1").first.inner_text() == STORY_TITLE
+
+
+def test_tab_into_the_box_and_enter_opens_the_first_result(page: Page, shipped_url: str) -> None:
+    page.goto(shipped_url, wait_until="networkidle")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "vb-search-input":
+            break
+    else:
+        pytest.fail("the search box cannot be reached with Tab")
+    page.keyboard.type("Beboerhøjskolen")
+    first_title, first_href = _results(page, "Beboerhøjskolen")[0]
+    assert first_href == f"/historier/{STORY}/" and first_title == STORY_TITLE
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == f"{shipped_url}historier/{STORY}/"
+
+
+def test_arrows_move_between_results_and_escape_closes(page: Page, shipped_url: str) -> None:
+    page.goto(shipped_url, wait_until="networkidle")
+    page.keyboard.press("/")
+    page.keyboard.type("frivillige")
+    results = _results(page, "frivillige")
+    assert len(results) >= 2
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == results[1][1]
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "vb-search-input"
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('__search').checked")
+
+
+def test_drafts_are_not_found(page: Page, shipped_url: str) -> None:
+    title = (REPO / "stories" / f"{DRAFT}.md").read_text(encoding="utf-8").split("titel:", 1)[1].splitlines()[0]
+    page.goto(shipped_url, wait_until="networkidle")
+    page.keyboard.press("/")
+    page.keyboard.type(title.strip())
+    assert [h for _, h in _results(page, title.strip())], "the words of the title are found elsewhere"
+    hrefs = page.locator("#vb-search-results a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert not [h for h in hrefs if DRAFT in h]
