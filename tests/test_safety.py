@@ -258,3 +258,15 @@ def test_images_are_copied_next_to_the_story_and_shown_as_figures(tmp_path: Path
     assert img["alt"] == "Tre grå punkter på en række."
     assert (site / "historier" / "folkemoedet-i-silkeborg" / str(img["src"])).resolve().read_bytes() == image
     assert figure.find("figcaption").get_text(" ", strip=True) == "Foto: Foto & tegning: Foreningen"
+
+
+def test_templates_neither_double_escape_nor_print_markup_as_text(shipped_site: Path) -> None:
+    """Our templates autoescape (the hook's on_env); page.content is marked safe in each of them."""
+    pages = sorted(shipped_site.rglob("*.html"))
+    assert len(pages) > 20
+    for file in pages:
+        text = file.read_text(encoding="utf-8")
+        for wrong in ("&amp;amp;", "&amp;lt;", "&amp;quot;", "&lt;p&gt;", "&lt;h2", "&lt;a href", "&lt;/"):
+            assert wrong not in text, f"{file.relative_to(shipped_site)}: {wrong}"
+    story = html(shipped_site, "historier/borgermoede-med-samskabelsens-mindset/")
+    assert "Tverskov Kommunikation & Udvikling" in story.select_one(".vb-facts").get_text()

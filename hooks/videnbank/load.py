@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -120,7 +121,7 @@ def _load_one(
         check_body(src)
         if model is Story:
             stories = bank.root / "stories"
-            base = stories if file.resolve().is_relative_to(stories.resolve()) else file.parent
+            base = stories if file.resolve().is_relative_to(_resolved(stories)) else file.parent
             safety.check_story(src, file, base, check_markup=bank.check_markup)
         elif bank.check_markup:
             safety.check_front_matter_markup(src)
@@ -128,9 +129,15 @@ def _load_one(
     return entry if not src.problems else None
 
 
+@functools.lru_cache(maxsize=64)
+def _resolved(folder: Path) -> Path:
+    """A folder's real path, once: resolving costs system calls, and this runs for each of thousands of files."""
+    return folder.resolve()
+
+
 def _display_path(root: Path, file: Path) -> str:
     try:
-        return file.resolve().relative_to(root.resolve()).as_posix()
+        return file.resolve().relative_to(_resolved(root)).as_posix()
     except ValueError:
         return file.as_posix()
 
