@@ -426,6 +426,8 @@ def bench_one(n: int, work: Path, repeat: int, browser: bool, profile: bool) -> 
     ours = best_of(repeat, lambda: build(ours_src, work / f"ours-{n}-site"))
     print(f"  {ours.seconds:.1f} s", flush=True)
     extra: dict[str, Any] = {}
+    if found := re.search(r"Pagefind brugte ([\d.]+) s CPU og højst (\d+) MB", ours.log):
+        extra["Pagefind (i vores byg)"] = f"{found.group(1)} s CPU, højst {found.group(2)} MB"
     if profile:
         print("» profilerer begge byg med pyinstrument", flush=True)
         for name, src in (("ours", ours_src), ("plain", plain_src)):
@@ -517,7 +519,7 @@ def report(results: list[Result]) -> str:
         if r.preview_what:
             lines.append(f"Forhåndsvisning ved {r.stories}: {r.preview_what}.")
         for key, value in r.extra.items():
-            lines.append(f"{key}: {value}")
+            lines.append(f"{key} ved {r.stories}: {value}")
     return "\n".join(lines)
 
 

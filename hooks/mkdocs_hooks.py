@@ -307,7 +307,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         pages = search.finish(Path(config.site_dir) / "pagefind")
     except searchindex.SearchIndexError as e:
         raise PluginError(f"videnbank: søgningen kunne ikke bygges: {e}") from None
-    log.info("videnbank: søgeindeks (Pagefind) over %d sider", pages)
+    used = ""
+    if search.cpu_seconds is not None and search.peak_mb is not None:
+        used = f" (Pagefind brugte {search.cpu_seconds:.1f} s CPU og højst {search.peak_mb:.0f} MB)"
+    log.info("videnbank: søgeindeks (Pagefind) over %d sider%s", pages, used)
 
 
 def on_build_error(error: Exception) -> None:

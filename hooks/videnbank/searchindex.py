@@ -64,6 +64,9 @@ class Indexer:
         self._ended = False
         self._outbox: queue.SimpleQueue[dict[str, Any] | None] = queue.SimpleQueue()
         self.pages = 0
+        # Pagefind's own CPU time and peak memory, where the system tells them (Linux).
+        self.cpu_seconds: float | None = None
+        self.peak_mb: float | None = None
         threading.Thread(target=self._read, name="pagefind-read", daemon=True).start()
         threading.Thread(target=self._write, name="pagefind-write", daemon=True).start()
         answer = self._ask({"type": "NewIndex", "config": {"exclude_selectors": list(exclude_selectors)}})
@@ -87,6 +90,7 @@ class Indexer:
             # GetFiles, not WriteFiles: Pagefind 1.5 answers WriteFiles before its writes reach the
             # disk, and stopping it then can leave files empty. So the files come back here.
             answer = self._ask({"type": "GetFiles", "index_id": self._index}, timeout)
+            self.cpu_seconds, self.peak_mb = _cpu_seconds(self._process.pid), _peak_mb(self._process.pid)
             _write_files(Path(output_path), answer.get("files") or [])
             return self.pages
         finally:
@@ -95,12 +99,13 @@ class Indexer:
     def close(self) -> None:
         """Stop the service (also after an error); safe to call more than once."""
         self._outbox.put(None)
-        if self._process.poll() is None:
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        if self._process.returncode is not None:
+            return
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
 
     def _send(self, payload: dict[str, Any], add: bool = False) -> int:
         with self._lock:
@@ -185,3 +190,21 @@ def _write_files(folder: Path, files: list[dict[str, str]]) -> None:
             raise SearchIndexError(f"Pagefind ville skrive uden for {folder}: {file['path']}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(base64.b64decode(file["content"]))
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _peak_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
