@@ -7,22 +7,18 @@ nothing of MkDocs. This module only maps MkDocs events onto it.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
 import logging
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from videnbank import derive, export, facets, gitdates, schema, searchindex, startguide
+from videnbank import derive, export, facets, gitdates, schema, searchindex, site
 from videnbank.council import COUNCIL_FILE, Council, composition_notices, load_council
 from videnbank.derive import Catalogue
 from videnbank.evaluation import Evaluation, evaluate
@@ -38,13 +34,6 @@ ONLY_ENV = "VIDENBANK_KUN"
 # Test only (tests/test_xss_browser.py): skip the checker's HTML and link rules, to show that the
 # sanitiser and the templates alone stop a script. Never set it for a real build.
 UNSAFE_TEST_ENV = "VIDENBANK_USIKKER_TEST"
-STORIES_URL = "historier"
-PRINCIPLES_URL = "principper"
-METHODS_URL = "metoder"
-COUNCIL_URL = "raadet"
-EVALUATION_URL = "evaluering"
-EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 
 
 @dataclass
@@ -90,7 +79,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     preview = only is not None or os.environ.get(PREVIEW_ENV, "").lower() in {"1", "ja", "true", "yes"}
     catalogue = Catalogue(bank, preview=preview)
     for story in catalogue.stories if only else []:
-        log.info("Forhåndsvisning: %s%s/%s/", config.site_url or "/", STORIES_URL, story.slug)
+        log.info("Forhåndsvisning: %s%s/%s/", config.site_url or "/", site.STORIES_URL, story.slug)
     build.catalogue = catalogue
     if catalogue.hidden:
         names = ", ".join(s.path for s in catalogue.hidden)
@@ -102,19 +91,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     build.council = council
     build.evaluation = evaluate(catalogue.stories, catalogue.principles, method_names, council)
     if council is None:
-        config.nav = _without_page(config.nav, f"{COUNCIL_URL}/index.md")
+        config.nav = site.without_page(config.nav, f"{site.COUNCIL_URL}/index.md")
     else:
         build.council_notices = composition_notices(council)
         for notice in build.council_notices:
             log.info("videnbank: rådets sammensætning: %s", notice)
-    for src_uri, content, edit_uri in [*_pages(catalogue), *_council_pages(council)]:
-        if src_uri in files.src_uris:
-            raise PluginError(f"docs/{src_uri} findes allerede; videnbanken laver den side selv — slet filen")
-        generated = File.generated(config, src_uri, content=content)
-        generated.edit_uri = edit_uri
+    about = export.Site(config.site_name, config.site_url or "/", config.copyright)
+    for item in site.plan(catalogue, council, about):
+        if item.src_uri in files.src_uris:
+            raise PluginError(f"docs/{item.src_uri} findes allerede; videnbanken laver den selv — slet filen")
+        generated = File.generated(config, item.src_uri, content=item.content)
+        generated.edit_uri = item.edit_uri
         files.append(generated)
-    _add_open_data(build, catalogue, files, config)
-    _add_story_images(catalogue, files, config)
+    _add_story_images(build.root, catalogue, files, config)
+    build.open_data = export.overview(catalogue, about)
+    build.last_changed = gitdates.last_changed(build.root)
     log.info(
         "videnbank: %d historier, %d principper, %d metoder",
         len(catalogue.stories), len(catalogue.principles), len(catalogue.methods),
@@ -122,94 +113,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def _add_open_data(build: _Build, catalogue: Catalogue, files: Files, config: MkDocsConfig) -> None:
-    """The start guide page, the open-data files and feeds (export.py), and git's last-changed dates."""
-    site = export.Site(config.site_name, config.site_url or "/", config.copyright)
-    meta = {"title": "Startguide: principper og metoder", "template": "startguide.html"}
-    generated: dict[str, str | bytes] = {f"{startguide.URL}/index.md": _page(meta, startguide.markdown(catalogue))}
-    generated |= export.files(catalogue, site)
-    # Material's bundle fetches "sitemap.xml" beside the target of every <link rel="alternate"> (for
-    # language versions); an empty one beside the feeds keeps that from being a 404 on every page view.
-    for folder in sorted({src.rsplit("/", 1)[0] for src in generated if src.endswith(".xml")}):
-        generated[f"{folder}/sitemap.xml"] = EMPTY_SITEMAP
-    for src_uri, content in generated.items():
-        if src_uri in files.src_uris:
-            raise PluginError(f"docs/{src_uri} findes allerede; videnbanken laver den fil selv — slet filen")
-        files.append(File.generated(config, src_uri, content=content))
-    build.open_data = export.overview(catalogue, site)
-    build.last_changed = gitdates.last_changed(build.root)
-
-
-def _add_story_images(catalogue: Catalogue, files: Files, config: MkDocsConfig) -> None:
+def _add_story_images(root: Path, catalogue: Catalogue, files: Files, config: MkDocsConfig) -> None:
     """Copy each story's images next to its page: historier/<slug>/<file name>."""
-    root = _current().root
     for story in catalogue.stories:
         for image in story.meta.images:
             source = image_source(root / story.path, image.file)
-            src_uri = f"{STORIES_URL}/{story.slug}/{image.file.rsplit('/', 1)[-1]}"
+            src_uri = f"{site.STORIES_URL}/{story.slug}/{image.file.rsplit('/', 1)[-1]}"
             files.append(File.generated(config, src_uri, abs_src_path=str(source)))
-
-
-# Characters YAML does not allow raw (PyYAML's reader); JSON leaves them unescaped.
-_NOT_YAML = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
-
-
-def _page(meta: dict[str, Any], body: str = "") -> str:
-    # Front matter as JSON, which is YAML: at thousands of pages yaml.safe_dump costs seconds.
-    front = json.dumps(meta, ensure_ascii=False)
-    if _NOT_YAML.search(front):
-        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
-    return "---\n" + front + "\n---\n\n" + body
-
-
-def _pages(catalogue: Catalogue) -> list[tuple[str, str, str | None]]:
-    pages: list[tuple[str, str, str | None]] = [
-        (f"{STORIES_URL}/index.md",
-         _page({"title": "Historier", "template": "historier.html", "videnbank_side": 1}), None),
-        (f"{STORIES_URL}/index.json", facets.index_json(catalogue), None),
-        (f"{PRINCIPLES_URL}/index.md", _page({"title": "Principper", "template": "principper.html"}), None),
-    ]
-    for n in range(2, facets.page_count(len(catalogue.stories)) + 1):
-        meta = {"title": f"Historier – side {n}", "template": "historier.html", "videnbank_side": n}
-        pages.append((f"{STORIES_URL}/side/{n}.md", _page(meta), None))
-    for story in catalogue.stories:
-        # Material prints title and description unescaped; they are text, so escape them here.
-        meta = {"title": html.escape(story.meta.title), "description": html.escape(story.meta.summary),
-                "template": "historie.html", "videnbank_story": story.slug}
-        pages.append((f"{STORIES_URL}/{story.slug}.md", _page(meta, story.body), story.path))
-    for principle in catalogue.principles:
-        meta = {"title": principle.meta.name, "description": principle.meta.statement,
-                "template": "princip.html", "videnbank_principle": principle.slug}
-        pages.append((f"{PRINCIPLES_URL}/{principle.slug}.md", _page(meta, principle.body), principle.path))
-    pages.append((f"{METHODS_URL}/index.md", _page({"title": "Metoder", "template": "metoder.html"}), None))
-    for method in catalogue.methods:
-        meta = {"title": method.meta.name, "description": method.meta.statement,
-                "template": "metode.html", "videnbank_method": method.slug}
-        pages.append((f"{METHODS_URL}/{method.slug}.md", _page(meta, method.body), method.path))
-    return pages
-
-
-def _council_pages(council: Council | None) -> list[tuple[str, str, str | None]]:
-    pages: list[tuple[str, str, str | None]] = []
-    if council is not None:
-        meta = {"title": council.name, "template": "raadet.html", "videnbank_council": True}
-        pages.append((f"{COUNCIL_URL}/index.md", _page(meta), COUNCIL_FILE))
-    meta = {"title": "Evaluering", "template": "evaluering.html", "videnbank_evaluation": True}
-    pages.append((f"{EVALUATION_URL}/index.md", _page(meta), None))
-    return pages
-
-
-def _without_page(nav: Any, src_uri: str) -> Any:
-    """``nav`` without the entries pointing at ``src_uri`` (a page this bank does not have)."""
-    if not isinstance(nav, list):
-        return nav
-    kept: list[Any] = []
-    for item in nav:
-        value = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item
-        if value == src_uri:
-            continue
-        kept.append({k: _without_page(v, src_uri) for k, v in item.items()} if isinstance(item, dict) else item)
-    return kept
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

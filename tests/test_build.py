@@ -172,3 +172,18 @@ def test_properdocs_builds_the_same_site(tmp_path: Path, shipped_site: Path) -> 
         assert theirs.find("h1").get_text(strip=True) == ours.find("h1").get_text(strip=True)
     pages = [sorted(p.relative_to(s).as_posix() for p in s.rglob("index.html")) for s in (shipped_site, site)]
     assert pages[0] == pages[1]
+
+
+def test_principle_page_stays_light_but_lists_every_story(tmp_path: Path) -> None:
+    story = (REPO / "stories" / "folkemoedet-i-silkeborg.md").read_text(encoding="utf-8")
+    extra = {f"stories/ekstra-{i:02d}.md": story.replace("titel: Folkemødet i Silkeborg", f"titel: Ekstra {i:02d}")
+             for i in range(14)}
+    root = write_tree(copy_site(tmp_path / "src"), extra)
+    site = build_ok(root, tmp_path / "site")
+    public = [s for s in load_bank(root).stories if s.meta.publication == "udgivet"]
+    expected = [s.meta.title for s in public if "nye-kvaliteter" in [p.slug for p in s.meta.principles]]
+    page = html(site, "principper/nye-kvaliteter/")
+    cards = [a.get_text(strip=True) for a in page.select(".vb-card__title a")]
+    compact = [a.get_text(strip=True) for a in page.select("ul.vb-compact a")]
+    assert len(cards) == 12 and cards + compact == expected
+    assert page.find("a", href="../../historier/?princip=nye-kvaliteter") is not None
