@@ -121,7 +121,8 @@ def _load_one(
         check_body(src)
         if model is Story:
             stories = bank.root / "stories"
-            base = stories if file.resolve().is_relative_to(_resolved(stories)) else file.parent
+            inside = file.is_relative_to(stories) or file.resolve().is_relative_to(_resolved(stories))
+            base = stories if inside else file.parent
             safety.check_story(src, file, base, check_markup=bank.check_markup)
         elif bank.check_markup:
             safety.check_front_matter_markup(src)
@@ -136,6 +137,8 @@ def _resolved(folder: Path) -> Path:
 
 
 def _display_path(root: Path, file: Path) -> str:
+    if file.is_relative_to(root):  # the usual case (files found under root): no file system call
+        return file.relative_to(root).as_posix()
     try:
         return file.resolve().relative_to(_resolved(root)).as_posix()
     except ValueError:
