@@ -102,7 +102,7 @@ CRITERIA_SHOWS = [
     "2020: ingen historier om initiativer, rådet har igangsat.",
     "2019: 1 historie om samarbejder mellem aktører fra mindst 2 sektorer, som rådet har igangsat eller støttet. "
     "2020: ingen historier om samarbejder mellem aktører fra mindst 2 sektorer, som rådet har igangsat eller støttet.",
-    "1 historie om metoden Folkemøde kom i videnbanken i 2019–2020: "
+    "1 historie om metoden Folkemøde med en periode i 2019–2020: "
     "»Folkemødet« (tilføjet 2019, periode: fra 2019, status: afsluttet).",
     "Videnbanken har ingen tal for dette kriterium.",
 ]
@@ -272,3 +272,30 @@ def test_shipped_evaluation_matches_the_core(shipped_site: Path) -> None:
     assert criteria is not None and criteria.get_text(strip=True) == "Succeskriterier 2019–2020"
     assert len(criteria.find_next("table").select("tbody tr")) == 4
     assert any(s.focus for s in result.years), "the shipped bank has a story for the focus group"
+
+
+def test_success_criteria_follow_when_it_happened_not_when_it_was_added(tmp_path: Path) -> None:
+    actors = [("Kommunen", "offentlig"), ("Foreningen", "civilsamfund")]
+    stories = {
+        # Added long after, but it happened in 2019–2020: it counts.
+        "stories/senere.md": _story("Skrevet senere", "2026-11-26", ["alfa"], actors, role="igangsat",
+                                    methods="[folkemoede]", extra="periode:\n  start: 2019-05\n  slut: 2020\n"),
+        # Added in 2019, but no period: the bank cannot say when it happened, so it does not count.
+        "stories/uden-periode.md": _story("Uden periode", "2019-06-01", ["alfa"], actors, role="igangsat",
+                                          methods="[folkemoede]"),
+        # Finished without an end date: counts in its start year only.
+        "stories/afsluttet.md": _story("Afsluttet", "2026-11-26", ["beta"], actors, role="igangsat",
+                                       status="afsluttet", extra="periode:\n  start: 2020\n"),
+        # Still going since 2018: counts in both years.
+        "stories/igang.md": _story("I gang", "2026-11-26", ["beta"], actors, role="stoettet",
+                                   extra="periode:\n  start: 2018\n"),
+    }
+    vocab = {k: v for k, v in BANK.items() if not k.startswith("stories/")}
+    root = write_tree(tmp_path / "bank", {**vocab, **stories, "council.yml": COUNCIL})
+    initiatives, collaborations, method, _ = (c.shows for c in _evaluate(root).criteria)
+    assert initiatives == (
+        "2019: 1 historie om initiativer, rådet har igangsat; ingen af dem har evaluerede resultater. "
+        "2020: 2 historier om initiativer, rådet har igangsat; ingen af dem har evaluerede resultater."
+    )
+    assert collaborations.startswith("2019: 2 historier om samarbejder") and "2020: 3 historier" in collaborations
+    assert method.startswith("1 historie om metoden Folkemøde med en periode i 2019–2020: »Skrevet senere«")

@@ -1,6 +1,7 @@
 """The yearly evaluation, computed from the visible stories.
 
-A story counts in the year of its ``dato``: the year it was added to the bank. The numbers
+A story counts in the year of its ``dato``: the year it was added to the bank; the success
+criteria count what happened in their years, by the story's ``periode``. The numbers
 say what the bank holds; they are input to the council's own evaluation, not a verdict.
 """
 
@@ -152,9 +153,10 @@ def evaluate(
     span: str | None = None
     if success:
         span = _span(success.first_year, success.last_year)
-        window = [s for s in stories if success.first_year <= s.meta.added.year <= success.last_year]
+        years = range(success.first_year, success.last_year + 1)
+        window = [s for s in stories if any(_active_in(s.meta, y) for y in years)]
         criteria = tuple(
-            _criterion(c, window, range(success.first_year, success.last_year + 1), span, methods)
+            _criterion(c, window, years, span, methods)
             for c in success.criteria
         )
     return Evaluation(
@@ -206,13 +208,27 @@ def _stories(count: int) -> str:
     return f"{count} historie" if count == 1 else f"{count} historier"
 
 
+def _active_in(story: Story, year: int) -> bool:
+    """Did the story's activity go on in ``year``? Success criteria are about what happened when,
+    not about when a story reached the bank. A story without a period counts in no year; one
+    finished without an end date counts in its start year; one still going, from its start on."""
+    if story.period is None:
+        return False
+    start = int(story.period.start[:4])
+    if story.period.end:
+        end = int(story.period.end[:4])
+    else:
+        end = start if story.status == "afsluttet" else year
+    return start <= year <= end
+
+
 def _per_year(
     window: Sequence[StoryEntry], years: range, match: Callable[[Story], bool], what: str,
     extra: Callable[[list[StoryEntry]], str] | None = None,
 ) -> str:
     parts = []
     for year in years:
-        found = [s for s in window if s.meta.added.year == year and match(s.meta)]
+        found = [s for s in window if _active_in(s.meta, year) and match(s.meta)]
         if not found:
             parts.append(f"{year}: ingen historier {what}.")
         else:
@@ -241,14 +257,14 @@ def _criterion(
         name = methods.get(criterion.method, criterion.method)
         found = [s for s in window if criterion.method in s.meta.methods]
         if not found:
-            shows = f"Ingen historier om metoden {name} kom i videnbanken i {span}."
+            shows = f"Videnbanken har ingen historier om metoden {name} med en periode i {span}."
         else:
             listed = "; ".join(
                 f"»{s.meta.title}« (tilføjet {s.meta.added.year}, periode: {period_text(s.meta)}, "
                 f"status: {STATUSES[s.meta.status].lower()})"
                 for s in sorted(found, key=lambda s: (s.meta.added, s.slug))
             )
-            shows = f"{_stories(len(found))} om metoden {name} kom i videnbanken i {span}: {listed}."
+            shows = f"{_stories(len(found))} om metoden {name} med en periode i {span}: {listed}."
     else:
         shows = "Videnbanken har ingen tal for dette kriterium."
     return CriterionResult(criterion.text, shows, criterion.limits)
