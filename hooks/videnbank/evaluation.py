@@ -153,10 +153,10 @@ def evaluate(
     span: str | None = None
     if success:
         span = _span(success.first_year, success.last_year)
-        years = range(success.first_year, success.last_year + 1)
-        window = [s for s in stories if any(_active_in(s.meta, y) for y in years)]
+        span_years = range(success.first_year, success.last_year + 1)
+        window = [s for s in stories if any(_active_in(s.meta, y) for y in span_years)]
         criteria = tuple(
-            _criterion(c, window, years, span, methods)
+            _criterion(c, window, span_years, span, methods)
             for c in success.criteria
         )
     return Evaluation(
@@ -216,10 +216,8 @@ def _active_in(story: Story, year: int) -> bool:
         return False
     start = int(story.period.start[:4])
     if story.period.end:
-        end = int(story.period.end[:4])
-    else:
-        end = start if story.status == "afsluttet" else year
-    return start <= year <= end
+        return start <= year <= int(story.period.end[:4])
+    return year == start if story.status == "afsluttet" else start <= year
 
 
 def _per_year(
