@@ -10,7 +10,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,17 +102,24 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_site(site: Path) -> Iterator[str]:
-    """Serve a built site over http on 127.0.0.1 (a free port) in a thread; yield its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+def serve_on_loopback(handler: Callable[..., BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Run an http server with ``handler`` on 127.0.0.1 (a free port) in a thread; yield its origin."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/"
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@contextmanager
+def serve_site(site: Path) -> Iterator[str]:
+    """Serve a built site over http on 127.0.0.1 (a free port) in a thread; yield its base URL."""
+    with serve_on_loopback(functools.partial(_QuietHandler, directory=str(site))) as origin:
+        yield origin + "/"
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -24,7 +23,7 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import REPO, build_ok, copy_site, html, write_tree
+from conftest import REPO, build_ok, copy_site, html, serve_on_loopback, write_tree
 from videnbank import schema
 from videnbank.cli import annotation, main
 from videnbank.load import STORY_SECTIONS, load_bank
@@ -596,18 +595,6 @@ class _Links(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@contextmanager
-def _link_server() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Links)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def _only_local_links(site: Path, base: str) -> None:
     """Replace the shipped content's external links (no network in tests) with local ones."""
     for folder in ("stories", "principles", "methods", "docs"):
@@ -617,7 +604,7 @@ def _only_local_links(site: Path, base: str) -> None:
 
 
 def test_links_reports_broken_links_with_their_files(site: Path, tmp_path: Path) -> None:
-    with _link_server() as base:
+    with serve_on_loopback(_Links) as base:
         _only_local_links(site, base)
         text = (site / "stories" / "beboerhoejskolen.md").read_text(encoding="utf-8")
         text = text.replace("rådets_rolle: ingen", "rådets_rolle: ingen\nlinks:\n"
@@ -632,7 +619,7 @@ def test_links_reports_broken_links_with_their_files(site: Path, tmp_path: Path)
 
 
 def test_links_all_good(site: Path) -> None:
-    with _link_server() as base:
+    with serve_on_loopback(_Links) as base:
         _only_local_links(site, base)
         result = run(site, "links", "--timeout", "5")
     assert result.exit_code == 0, result.output

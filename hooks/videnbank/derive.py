@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
+from typing import ClassVar
 
 from babel.dates import format_date
 
@@ -22,9 +23,9 @@ class Catalogue:
 
     bank: Bank
     preview: bool = False
-    sectors: dict[str, str] = field(default_factory=lambda: dict(SECTORS))
-    statuses: dict[str, str] = field(default_factory=lambda: dict(STATUSES))
-    council_roles: dict[str, str] = field(default_factory=lambda: dict(COUNCIL_ROLES))
+    sectors: ClassVar[dict[str, str]] = SECTORS
+    statuses: ClassVar[dict[str, str]] = STATUSES
+    council_roles: ClassVar[dict[str, str]] = COUNCIL_ROLES
 
     @cached_property
     def stories(self) -> list[StoryEntry]:

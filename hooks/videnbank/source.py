@@ -145,7 +145,7 @@ def _map_lines(src: Source, node: yaml.Node, loc: Loc, first_line: int) -> None:
             child = (*loc, key)
             if key in seen:
                 src.problems.append(Problem(
-                    src.path, first_line + key_node.start_mark.line, _dotted(child),
+                    src.path, first_line + key_node.start_mark.line, field_path(child),
                     "feltet står to gange", "slet den ene forekomst",
                 ))
             seen.add(key)
@@ -156,11 +156,10 @@ def _map_lines(src: Source, node: yaml.Node, loc: Loc, first_line: int) -> None:
             _map_lines(src, item, (*loc, i), first_line)
 
 
-def _dotted(loc: Loc) -> str:
+def field_path(loc: Loc) -> str:
+    """A field's place as a contributor reads it: aktører[2].sektor (lists count from 1)."""
     out = ""
     for part in loc:
         out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
 
-
-field_path = _dotted
