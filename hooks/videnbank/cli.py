@@ -21,7 +21,8 @@ from typing import Any, ClassVar
 import click
 
 from . import issueform, schema
-from .load import Bank, load_bank
+from .cache import Checked, check_bank
+from .load import load_bank
 from .model import slugify
 from .problems import Problem
 
@@ -173,12 +174,12 @@ def annotation(problem: Problem) -> str:
     )
 
 
-def waiting_for_review(bank: Bank) -> dict[str, list[tuple[str, str]]]:
+def waiting_for_review(checked: Checked) -> dict[str, list[tuple[str, str]]]:
     """Stories that are not published yet, by state: (path, title)."""
     out: dict[str, list[tuple[str, str]]] = {state: [] for state in WAITING}
-    for story in sorted(bank.stories, key=lambda s: s.path):
-        if story.meta.publication in out:
-            out[story.meta.publication].append((story.path, story.meta.title))
+    for story in sorted(checked.stories, key=lambda s: s.path):
+        if story.publication in out:
+            out[story.publication].append((story.path, story.title or ""))
     return out
 
 
@@ -196,7 +197,8 @@ def tjek(ctx: click.Context, filer: tuple[Path, ...]) -> None:
     missing = [f for f in filer if not f.is_file()]
     if missing:
         _fail("Filen findes ikke: " + ", ".join(str(f) for f in missing))
-    bank = load_bank(root, only=[f.resolve() for f in filer] if filer else None)
+    # Unchanged story files are taken from the cache of checked files (cache.py).
+    bank = check_bank(root, only=[f.resolve() for f in filer] if filer else None)
     problems = sorted(bank.problems + ([] if filer else other_problems(root, bank)))
     on_github = bool(os.environ.get("GITHUB_ACTIONS"))
     for problem in problems:
@@ -221,12 +223,12 @@ def tjek(ctx: click.Context, filer: tuple[Path, ...]) -> None:
     click.echo(f"Tjekkede {files}: ingen problemer.")
 
 
-def other_problems(root: Path, bank: Bank) -> list[Problem]:
+def other_problems(root: Path, bank: Checked) -> list[Problem]:
     """The problems of the content files that are not stories: council.yml and the pages in docs/."""
     from .council import load_council
     from .docs import load_docs
 
-    _, council_problems = load_council(root, {m.slug: m.meta.name for m in bank.methods})
+    _, council_problems = load_council(root, bank.methods)
     pages = load_docs(root / "docs", root)
     bank.files_checked += sum(1 for f in pages.files if f.src_uri.endswith(".md")) + (root / "council.yml").is_file()
     return council_problems + pages.problems

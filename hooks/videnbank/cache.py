@@ -1,0 +1,221 @@
+"""A cache of checked story files for ``videnbank tjek``, keyed by content.
+
+Checking a story costs about a millisecond (YAML, the schema, the safety rules); at thousands of
+stories that is seconds, while a contributor has usually changed one file. So ``check_bank``
+remembers, per story file, what checking it found: its problems, and its publication state and
+title (which ``tjek`` prints for stories waiting for review). A file is checked again when
+
+- its bytes changed (the key is the SHA-256 of the file),
+- the vocabularies changed (the principles' and methods' slugs and names, which the schema
+  checks against), or the checker's code changed (a hash of this package's source),
+- an image it refers to changed (its size or time of change; a story with images that failed
+  its check is never cached, since its images are not known then).
+
+Anything that cannot be read as this cache (a missing, corrupted or foreign file) counts as an
+empty cache. The cache lives in ``.cache/videnbank/`` under the bank's root (gitignored) and is
+only an optimisation: the answer is the same with or without it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .load import Bank, _story_files, load_bank
+from .problems import Problem
+from .safety import image_source
+
+CACHE_DIR = (".cache", "videnbank")
+CACHE_FILE = "tjek.json"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Story:
+    """What ``tjek`` needs of one checked story file."""
+
+    path: str
+    publication: str | None = None
+    title: str | None = None
+
+
+@dataclass
+class Checked:
+    """The outcome of checking the bank: every problem, the stories that loaded, and the methods
+    (which the council's check needs)."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    methods: dict[str, str] = field(default_factory=dict)
+    files_checked: int = 0
+    from_cache: int = 0
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the checker's code: every module of this package."""
+    digest = hashlib.sha256()
+    for file in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def vocabulary_key(bank: Bank) -> str:
+    """A hash of what a story is checked against: the principles' and methods' slugs and names."""
+    vocabulary = {
+        "principles": [[p.slug, p.meta.name] for p in bank.principles],
+        "methods": [[m.slug, m.meta.name] for m in bank.methods],
+    }
+    return hashlib.sha256(json.dumps(vocabulary, ensure_ascii=False).encode()).hexdigest()
+
+
+def _signature(path: Path) -> list[Any]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return [str(path), None, None]
+    return [str(path), stat.st_size, stat.st_mtime_ns]
+
+
+class Cache:
+    """The stored results, by file path; ``salt`` (code and vocabulary) must match, or it is empty."""
+
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.file = folder / CACHE_FILE
+        self.salt = salt
+        self.entries: dict[str, dict[str, Any]] = {}
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            if data["format"] == FORMAT and data["salt"] == salt and isinstance(data["files"], dict):
+                self.entries = data["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            self.entries = {}
+
+    def get(self, path: str, digest: str) -> tuple[list[Problem], Story] | None:
+        entry = self.entries.get(path)
+        try:
+            if not isinstance(entry, dict) or entry["sha256"] != digest:
+                return None
+            if any(_signature(Path(dep[0])) != dep for dep in entry["deps"]):
+                return None
+            problems = [Problem(str(p), int(line), str(f), str(what), str(fix))
+                        for p, line, f, what, fix in entry["problems"]]
+            story = Story(path, _text_or_none(entry["publication"]), _text_or_none(entry["title"]))
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+        return problems, story
+
+    def put(self, path: str, digest: str, problems: Iterable[Problem], story: Story | None, deps: list[Path]) -> None:
+        self.entries[path] = {
+            "sha256": digest,
+            "deps": [_signature(d) for d in deps],
+            "problems": [[p.path, p.line, p.field, p.what, p.fix] for p in problems],
+            "publication": story.publication if story else None,
+            "title": story.title if story else None,
+        }
+
+    def save(self, keep: set[str] | None = None) -> None:
+        """Write the cache (only the entries in ``keep``, if given); a cache that cannot be written is skipped."""
+        entries = self.entries if keep is None else {k: v for k, v in self.entries.items() if k in keep}
+        data = {"format": FORMAT, "salt": self.salt, "files": entries}
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tjek-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, self.file)
+        except OSError:
+            return
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def check_bank(root: Path, only: list[Path] | None = None, *, use_cache: bool = True) -> Checked:
+    """Check the principles, the methods and the story files (all, or ``only``), with every story
+    that is unchanged since it was last checked taken from the cache."""
+    vocabulary = load_bank(root, only=[])
+    checked = Checked(root, methods={m.slug: m.meta.name for m in vocabulary.methods})
+    files = only if only is not None else _story_files(root / "stories")
+    paths = [_relative(root, f) for f in files]
+    stems = [f.stem for f in files]
+    if not use_cache or vocabulary.problems or None in paths or len(set(stems)) != len(stems):
+        # Problems in the vocabularies, a file outside the bank or two stories with one slug:
+        # check everything afresh (these problems span files, so no single file's result is kept).
+        return _uncached(root, only, checked)
+    cache = Cache(root.joinpath(*CACHE_DIR), f"{code_version()}:{vocabulary_key(vocabulary)}")
+    checked.files_checked = vocabulary.files_checked
+    results: dict[str, tuple[list[Problem], Story | None]] = {}
+    digests: dict[str, str] = {}
+    missed: list[Path] = []
+    for file, path in zip(files, paths, strict=True):
+        assert path is not None
+        try:
+            digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        except OSError:
+            missed.append(file)  # load_bank reports the file it cannot read
+            continue
+        digests[path] = digest
+        if (hit := cache.get(path, digest)) is not None:
+            results[path] = hit
+            checked.from_cache += 1
+        else:
+            missed.append(file)
+    if missed:
+        fresh = load_bank(root, only=missed)
+        entries = {s.path: s for s in fresh.stories}
+        by_path: dict[str, list[Problem]] = {}
+        missed_paths = {_relative(root, f) for f in missed}
+        for problem in fresh.problems:
+            if problem.path in missed_paths:
+                by_path.setdefault(problem.path, []).append(problem)
+            else:
+                checked.problems.append(problem)  # not one file's alone: never cached
+        for file in missed:
+            path = _relative(root, file)
+            assert path is not None
+            problems = by_path.get(path, [])
+            entry = entries.get(path)
+            story = Story(path, entry.meta.publication, entry.meta.title) if entry else None
+            results[path] = (problems, story)
+            if path not in digests:
+                continue
+            if entry is not None:
+                deps = [image_source(file, image.file) for image in entry.meta.images]
+            elif b"billeder" in file.read_bytes():
+                continue  # its images are unknown: check it again next time
+            else:
+                deps = []
+            cache.put(path, digests[path], problems, story, deps)
+    checked.files_checked += len(files)
+    for path in paths:
+        assert path is not None
+        problems, story = results[path]
+        checked.problems += problems
+        if story is not None and not problems:
+            checked.stories.append(story)
+    cache.save(keep=None if only is not None else set(paths))
+    return checked
+
+
+def _uncached(root: Path, only: list[Path] | None, checked: Checked) -> Checked:
+    bank = load_bank(root, only=only)
+    checked.problems = list(bank.problems)
+    checked.stories = [Story(s.path, s.meta.publication, s.meta.title) for s in bank.stories]
+    checked.methods = {m.slug: m.meta.name for m in bank.methods}
+    checked.files_checked = bank.files_checked
+    return checked
+
+
+def _relative(root: Path, file: Path) -> str | None:
+    """The path ``load_bank`` names the file by (relative to the root), or None outside the root."""
+    return file.relative_to(root).as_posix() if file.is_relative_to(root) else None
