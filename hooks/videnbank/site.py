@@ -215,7 +215,7 @@ def _generated_sources(catalogue: Catalogue, council: Council | None) -> set[str
     if council is not None:
         addresses.append(urls.COUNCIL)
     sources = {urls.src_uri(a) for a in addresses}
-    # Written as 'principper/x.md' (the usual MkDocs spelling) as well as 'principper/x/index.md'.
+    # Also written as '<folder>/x.md' (the usual MkDocs spelling), besides '<folder>/x/index.md'.
     sources |= {urls.src_uri(a)[: -len("/index.md")] + ".md" for a in addresses if a}
     return sources
 
