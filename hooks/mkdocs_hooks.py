@@ -52,6 +52,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     plan = build.plan = site.build_plan(build.settings)
     if plan.problems:
         raise PluginError(report(plan.problems))
+    config.nav = site.prune_nav(config.nav, plan)
     for line in postbuild.summary(plan, build.settings):
         log.info("videnbank: %s", line)
     for page in plan.pages.values():

@@ -96,6 +96,7 @@ def build(
         engine_config = Path(work) / "mkdocs.yml"
         # Zensical writes only inside the folder of its config file: build there, then move.
         inner = Path(work) / "site" if engine == "zensical" else site_dir
+        config["nav"] = site.prune_nav(config.get("nav"), plan)
         engine_config.write_text(_engine_config(config, tree, inner), encoding="utf-8")
         say(f"» Bygger med {engine}")
         if engine == "zensical":

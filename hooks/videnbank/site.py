@@ -170,7 +170,7 @@ def build_plan(settings: Settings) -> Plan:
         if schema.GUIDE_MARKER in text:
             text = schema.render_guide(text, schema.story_schema(vocabulary))
         body = render(text, doc.src_uri, doc.path)
-        view: dict[str, Any] = {"kind": "page", "title": doc.title, "body_html": body}
+        view = {"kind": "page", "title": doc.title, "body_html": body}
         if doc.template == "forside.html":
             view = views.home(catalogue, body)
         elif doc.template == "data.html":
@@ -215,7 +215,7 @@ def _generated_sources(catalogue: Catalogue, council: Council | None) -> set[str
     if council is not None:
         addresses.append(urls.COUNCIL)
     sources = {urls.src_uri(a) for a in addresses}
-    # Written as 'principper/x.md' (the usual MkDocs spelling) as well as 'principper/x/index.md'.
+    # Also written as '<folder>/x.md' (the usual MkDocs spelling), besides '<folder>/x/index.md'.
     sources |= {urls.src_uri(a)[: -len("/index.md")] + ".md" for a in addresses if a}
     return sources
 
@@ -224,7 +224,7 @@ def _data_view(catalogue: Catalogue, site: export.Site) -> dict[str, Any]:
     d = export.overview(catalogue, site)
     return {
         "kind": "data",
-        "feeds": [{"url": f.path, "title": f.title} for f in d.feeds],
+        "data_feeds": [{"url": f.path, "title": f.title} for f in d.feeds],
         "feed_note": f"Feeds har de {d.feed_length} nyeste historier. Alle historier står i JSON- og CSV-filen.",
         "schema_url": d.schema_file,
         "story_fields": [dataclasses.asdict(f) | {"required": "ja" if f.required else "nej"} for f in d.story_fields],
@@ -275,14 +275,15 @@ def files(plan: Plan) -> Iterator[tuple[str, str | bytes | Path]]:
             yield asset.src_uri, asset.content
 
 
-def without_page(nav: Any, src_uri: str) -> Any:
-    """``nav`` without the entries pointing at ``src_uri`` (a page this bank does not have)."""
+def prune_nav(nav: Any, plan: Plan) -> Any:
+    """``nav`` without the entries for pages this bank does not make (no council.yml: no council page)."""
+    generated = {urls.src_uri(urls.COUNCIL)}
     if not isinstance(nav, list):
         return nav
     kept: list[Any] = []
     for item in nav:
         value = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item
-        if value == src_uri:
+        if isinstance(value, str) and value in generated and value not in plan.pages:
             continue
-        kept.append({k: without_page(v, src_uri) for k, v in item.items()} if isinstance(item, dict) else item)
+        kept.append({k: prune_nav(v, plan) for k, v in item.items()} if isinstance(item, dict) else item)
     return kept
