@@ -58,8 +58,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for page in plan.pages.values():
         if (existing := files.get_file_from_path(page.src_uri)) is not None:
             files.remove(existing)
-        light = {k: v for k, v in page.meta.items() if k != "vb"}
-        generated = File.generated(config, page.src_uri, content=site.front_matter(light))
+        generated = File.generated(config, page.src_uri, content="")  # meta: on_page_markdown
         generated.edit_uri = page.edit_path
         files.append(generated)
     for asset in plan.assets:
@@ -73,10 +72,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """The core has rendered the page: its view (body included) goes to the template as page.meta.vb."""
-    planned = _current().plan.pages[page.file.src_uri]
-    page.meta["vb"] = planned.meta["vb"]
+    """The core has rendered the page: its front matter and view (body included) go to the template
+    as page.meta, page.meta.vb. MkDocs' own Markdown is skipped (it builds a parser per page)."""
+    page.meta = _current().plan.pages[page.file.src_uri].meta
+    page.render = _rendered.__get__(page)  # type: ignore[method-assign]
     return ""
+
+
+def _rendered(page: Page, config: MkDocsConfig, files: Files) -> None:
+    page.content = ""
 
 
 def on_pre_build(config: MkDocsConfig) -> None:

@@ -203,7 +203,7 @@ def check_bank(root: Path, only: list[Path] | None = None, *, use_cache: bool = 
         checked.problems += problems
         if story is not None and not problems:
             checked.stories.append(story)
-    cache.save(keep=None if only is not None else set(paths))
+    cache.save(keep=None if only is not None else {p for p in paths if p is not None})
     return checked
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -96,8 +97,11 @@ def actors_by_sector(story: Story) -> list[tuple[str, list[str]]]:
     return [(SECTORS[s], groups[s]) for s in SECTORS if s in groups]
 
 
+@functools.lru_cache(maxsize=8192)
 def danish_date(value: str | dt.date) -> str:
-    """'2019' -> '2019', '2019-05' -> 'maj 2019', '2019-05-03' (or a date) -> '3. maj 2019' (babel, locale da)."""
+    """'2019' -> '2019', '2019-05' -> 'maj 2019', '2019-05-03' (or a date) -> '3. maj 2019' (babel, locale da).
+
+    Cached: babel takes about 0.2 ms a date, and thousands of stories share a few thousand dates."""
     if isinstance(value, dt.date):
         return format_date(value, format="d. MMMM y", locale="da")
     parts = [int(p) for p in value.split("-")]

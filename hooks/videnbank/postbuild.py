@@ -8,6 +8,7 @@ The MkDocs hook feeds each page to a ``Finisher`` as it is written; for ProperDo
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import ipaddress
 import re
@@ -121,13 +122,24 @@ def policy(html: str) -> str:
     scripts by their hashes."""
     hashes: list[str] = []
     for match in _SCRIPT.finditer(html):
-        attrs = match.group("attrs")
-        kind = (m.group(1).lower() if (m := _TYPE.search(attrs)) else "")
-        if _SRC.search(attrs) or kind not in _JS_TYPES:
-            continue
-        digest = base64.b64encode(hashlib.sha256(match.group("body").encode("utf-8")).digest()).decode()
-        if (token := f"'sha256-{digest}'") not in hashes:
+        if (token := _script_hash(match.group("attrs"), match.group("body"))) and token not in hashes:
             hashes.append(token)
+    return _policy(tuple(hashes))
+
+
+@functools.lru_cache(maxsize=1024)
+def _script_hash(attrs: str, body: str) -> str | None:
+    """The CSP hash of one inline script, or None for a script from a file or not JavaScript.
+    Cached: Material's inline scripts are the same on every page, so thousands of pages hash a few."""
+    kind = (m.group(1).lower() if (m := _TYPE.search(attrs)) else "")
+    if _SRC.search(attrs) or kind not in _JS_TYPES:
+        return None
+    digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+@functools.lru_cache(maxsize=256)
+def _policy(hashes: tuple[str, ...]) -> str:
     return POLICY.format(hashes="".join(" " + h for h in hashes))
 
 

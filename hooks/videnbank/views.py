@@ -26,8 +26,15 @@ from .model import Method, Principle
 
 View = dict[str, Any]
 
-# Principle and method pages list this many story cards a page, like the overview.
-CARDS_PER_PAGE = 50
+# Principle and method pages list this many story cards a page (a card is about 0.9 KB of HTML;
+# 30 keeps the largest page near 50 KB, under the 60 KB budget, at any size of bank).
+CARDS_PER_PAGE = 30
+# Pagination links every page up to this many pages, else a window around the current page.
+PAGE_LINKS_ALL = 9
+PAGE_LINKS_AROUND = 2
+# The principle index's table shows this many of the newest stories (every one at 5,000 would be
+# megabytes); the column totals count them all.
+MATRIX_ROWS = 50
 
 
 def plural(count: int, one: str, many: str) -> str:
@@ -198,15 +205,30 @@ def sources(entry: StoryEntry) -> list[View]:
 
 
 def pagination(number: int, pages: int, address: Any) -> View | None:
-    """Links to every page of a paginated listing; ``address(n)`` gives page n's address."""
+    """Links to the pages of a paginated listing; ``address(n)`` gives page n's address.
+
+    Up to ``PAGE_LINKS_ALL`` pages every page is linked; beyond that the first, the last and
+    ``PAGE_LINKS_AROUND`` on each side of the current one, with a gap (``{"gap": True}``)
+    between, so a page's size does not grow with the bank. Previous and next reach every page.
+    """
     if pages <= 1:
         return None
+    if pages <= PAGE_LINKS_ALL:
+        shown = list(range(1, pages + 1))
+    else:
+        around = range(max(1, number - PAGE_LINKS_AROUND), min(pages, number + PAGE_LINKS_AROUND) + 1)
+        shown = sorted({1, pages, *around})
+    links: list[View] = []
+    for n in shown:
+        if links and n > links[-1]["number"] + 1:
+            links.append({"gap": True, "number": n - 1})
+        links.append({"number": n, "url": address(n), "current": n == number, "gap": False})
     return {
         "number": number,
         "pages": pages,
         "prev": address(number - 1) if number > 1 else None,
         "next": address(number + 1) if number < pages else None,
-        "links": [{"number": n, "url": address(n), "current": n == number} for n in range(1, pages + 1)],
+        "links": links,
     }
 
 
@@ -315,8 +337,14 @@ def principles_index(catalogue: Catalogue, body_html: str = "") -> View:
         "rows": [
             {"title": s.meta.title, "url": urls.story(s.slug),
              "marks": [p.slug in {r.slug for r in s.meta.principles} for p in principles]}
-            for s in catalogue.stories
+            for s in catalogue.stories[:MATRIX_ROWS]
         ],
+        "rows_note": (
+            f"Tabellen viser de {MATRIX_ROWS} nyeste af {len(catalogue.stories)} historier; "
+            "tallene nederst tæller dem alle."
+            if len(catalogue.stories) > MATRIX_ROWS else ""
+        ),
+        "stories_url": urls.STORIES,
     }
 
 
