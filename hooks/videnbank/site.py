@@ -178,7 +178,7 @@ def build_plan(settings: Settings) -> Plan:
         elif doc.template == "principper.html":
             view = views.principles_index(catalogue, body)
         plan.add(Page(doc.src_uri, doc.title, doc.template, view, doc.description, doc.path,
-                      tuple(doc.hide)))
+                      tuple(doc.hide), search=doc.template != "forside.html"))
     site_feed = {"title": f"{site.name}: alle historier", "url": urls.SITE_FEED}
     for page in plan.pages.values():
         feed = page.view.get("feed")
