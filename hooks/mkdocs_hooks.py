@@ -1,8 +1,6 @@
-"""The MkDocs adapter: hand the core's site plan (videnbank.site) to MkDocs, page by page.
-
-The core loads, checks and renders everything; this module only adds the plan's files, gives
-each page its view, and feeds the built pages to the search index and the security policy.
-"""
+"""The MkDocs adapter: hand the core's site plan (videnbank.site) to MkDocs, page by page. The core
+loads, checks and renders everything; this module only adds the plan's files, gives each page its
+view, and feeds the built pages to the search index and the security policy (videnbank.postbuild)."""
 
 from __future__ import annotations
 
@@ -31,7 +29,7 @@ class _Build:
 
 
 _build: _Build | None = None
-_serving = False  # set once per process by on_startup: mkdocs serve shows problems as a page
+_serving = False  # set once per process by on_startup
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -56,19 +54,23 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _current()
     plan = build.plan = site.build_plan(build.settings)
-    if plan.problems and not _serving:
-        raise PluginError(report(plan.problems))
-    if plan.problems:
+    if plan.problems:  # mkdocs serve shows them as a page; a build stops
+        if not _serving:
+            raise PluginError(report(plan.problems))
         log.warning(report(plan.problems))
         plan = build.plan = site.problem_plan(plan, build.settings)
     config.nav = site.prune_nav(config.nav, plan)
+    try:  # Pagefind starts now and indexes each page as it is written
+        build.finisher = postbuild.Finisher(build.settings, policy=not _serving)
+    except postbuild.BuildError as e:
+        raise PluginError(str(e)) from None
     for line in postbuild.summary(plan, build.settings):
         log.info("videnbank: %s", line)
     for page in plan.pages.values():
         if (existing := files.get_file_from_path(page.src_uri)) is not None:
             files.remove(existing)
-        light = {k: v for k, v in page.meta.items() if k != "vb"}
-        generated = File.generated(config, page.src_uri, content=site.front_matter(light))
+        light = site.front_matter({k: v for k, v in page.meta.items() if k != "vb"})
+        generated = File.generated(config, page.src_uri, content=light)
         generated.edit_uri = page.edit_path
         files.append(generated)
     for asset in plan.assets:
@@ -80,16 +82,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """The core has rendered the page: its view (body included) goes to the template as page.meta.vb."""
-    planned = _current().plan.pages[page.file.src_uri]
-    page.meta["vb"] = planned.meta["vb"]
+    page.meta["vb"] = _current().plan.pages[page.file.src_uri].meta["vb"]
     return ""
-
-
-def on_pre_build(config: MkDocsConfig) -> None:
-    try:
-        _current().finisher = postbuild.Finisher(_current().settings, policy=not _serving)
-    except postbuild.BuildError as e:
-        raise PluginError(str(e)) from None
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
@@ -97,10 +91,15 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return finisher.page("/" + page.url, output) if finisher else output
 
 
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    finisher = _current().finisher  # 404.html: a policy, no search
+    return finisher.page("", output) if finisher and template_name.endswith(".html") else output
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     build = _current()
-    finisher, build.finisher = build.finisher, None
-    if finisher is not None:
+    if (finisher := build.finisher) is not None:
+        build.finisher = None
         try:
             for line in finisher.finish(Path(config.site_dir)):
                 log.info("videnbank: %s", line)
