@@ -90,6 +90,10 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return finisher.page("/" + page.url, output) if finisher else output
 
 
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    return postbuild.with_policy(output) if template_name.endswith(".html") else output  # 404.html
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     build = _current()
     finisher, build.finisher = build.finisher, None
