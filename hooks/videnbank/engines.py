@@ -99,6 +99,7 @@ def build(
         work = Path(folder).resolve()
         write_tree(plan, work / TREE)
         engine_config = work / "mkdocs.yml"
+        config["nav"] = site.prune_nav(config.get("nav"), plan)
         engine_config.write_text(_engine_config(config, engine, site_dir), encoding="utf-8")
         say(f"» Bygger med {engine}")
         if engine == "zensical":

@@ -147,7 +147,8 @@ class Finisher:
     """Takes each built page (its address and HTML), returns it with its policy, and feeds the
     pages meant for search to Pagefind; ``finish`` writes the index."""
 
-    def __init__(self, settings: site.Settings) -> None:
+    def __init__(self, settings: site.Settings, *, policy: bool = True) -> None:
+        self.policy = policy  # off in mkdocs serve, whose live-reload script is added after the policy
         self.search: searchindex.Indexer | None = None
         if settings.only:
             return
@@ -159,9 +160,14 @@ class Finisher:
     def page(self, address: str, html: str) -> str:
         if self.search is not None and "data-pagefind-body" in html:
             self.search.add(address, html)
-        return with_policy(html)
+        return with_policy(html) if self.policy else html
 
     def finish(self, site_dir: Path) -> list[str]:
+        # The theme's own pages (404.html) reach no page hook under MkDocs: give them their policy here.
+        for file in site_dir.glob("*.html") if self.policy else ():
+            if (head := _HEAD.search(text := file.read_text(encoding="utf-8"))) and not text.startswith(
+                    '<meta http-equiv="Content-Security-Policy"', head.end()):
+                file.write_text(with_policy(text), encoding="utf-8")
         search, self.search = self.search, None
         if search is None:
             return ["forhåndsvisning af enkelte historier: søgningen bygges ikke"]

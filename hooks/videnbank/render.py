@@ -3,7 +3,7 @@
 Stories, principles, methods, the start guide and the hand-written pages in ``docs/`` are all
 rendered here, never by the engine (MkDocs, ProperDocs or Zensical), so what a reader gets does
 not depend on which of them wraps the page. Relative links to other Markdown files
-(``historier/index.md``) become addresses relative to the page, as MkDocs would make them;
+(``../x/index.md``) become addresses relative to the page, as MkDocs would make them;
 every result passes ``safety.sanitize_html``.
 """
 
@@ -81,7 +81,8 @@ class _State:
             return target
         source = posixpath.normpath(posixpath.join(posixpath.dirname(self.src_uri), parts.path))
         if source not in self.known:
-            self.broken.append(target)
+            if parts.path.endswith(".md") or target.startswith(("./", "../")):
+                self.broken.append(target)  # meant for a page or file here; others are not links to us
             return target
         link = relative(address_of(source), address_of(self.src_uri))
         return link + (f"#{parts.fragment}" if parts.fragment else "")

@@ -170,7 +170,7 @@ def build_plan(settings: Settings) -> Plan:
         if schema.GUIDE_MARKER in text:
             text = schema.render_guide(text, schema.story_schema(vocabulary))
         body = render(text, doc.src_uri, doc.path)
-        view: dict[str, Any] = {"kind": "page", "title": doc.title, "body_html": body}
+        view = {"kind": "page", "title": doc.title, "body_html": body}
         if doc.template == "forside.html":
             view = views.home(catalogue, body)
         elif doc.template == "data.html":
@@ -190,6 +190,32 @@ def build_plan(settings: Settings) -> Plan:
         plan.assets.append(Asset(f"{folder}/sitemap.xml", EMPTY_SITEMAP))
     plan.assets += [Asset(f.src_uri, source=f.path) for f in hand_written.files if not f.src_uri.endswith(".md")]
     return plan
+
+
+def problem_plan(plan: Plan, settings: Settings) -> Plan:
+    """For a preview (mkdocs serve, videnbank vis) of content with problems: every page the site
+    would have shows the list of problems, in Danish, instead of a build that stops and a browser
+    that waits. Once the files are fixed, the next rebuild gives the real pages."""
+    problems = sorted(plan.problems)
+    count = f"{views.plural(len(problems), 'problem', 'problemer')} i indholdet"
+    view = {
+        "kind": "problems", "title": "Videnbanken kan ikke vises endnu",
+        "count": f"Der er {count}. Ret dem, og gem filen: siden opdaterer sig selv.",
+        "problems": [{"place": f"{p.path}:{p.line}", "field": p.field, "what": p.what, "fix": p.fix}
+                     for p in problems],
+        "search": False,
+    }
+    sources = {urls.src_uri(a) for a in (urls.HOME, urls.STORIES, urls.PRINCIPLES, urls.METHODS,
+                                         urls.COUNCIL, urls.EVALUATION, urls.STARTGUIDE)}
+    for folder, address in (("stories", urls.story), ("principles", urls.principle), ("methods", urls.method)):
+        if (settings.root / folder).is_dir():
+            sources |= {urls.src_uri(address(f.stem)) for f in (settings.root / folder).glob("*.md")}
+    if settings.docs_dir.is_dir():
+        sources |= {f.relative_to(settings.docs_dir).as_posix() for f in settings.docs_dir.rglob("*.md")}
+    shown = Plan(problems=problems)
+    for src in sorted(sources):
+        shown.add(Page(src, str(view["title"]), "problemer.html", dict(view)))
+    return shown
 
 
 def _listings(plan: Plan, catalogue: Catalogue) -> None:
@@ -215,7 +241,7 @@ def _generated_sources(catalogue: Catalogue, council: Council | None) -> set[str
     if council is not None:
         addresses.append(urls.COUNCIL)
     sources = {urls.src_uri(a) for a in addresses}
-    # Written as 'principper/x.md' (the usual MkDocs spelling) as well as 'principper/x/index.md'.
+    # Also written as '<folder>/x.md' (the usual MkDocs spelling), besides '<folder>/x/index.md'.
     sources |= {urls.src_uri(a)[: -len("/index.md")] + ".md" for a in addresses if a}
     return sources
 
@@ -224,7 +250,7 @@ def _data_view(catalogue: Catalogue, site: export.Site) -> dict[str, Any]:
     d = export.overview(catalogue, site)
     return {
         "kind": "data",
-        "feeds": [{"url": f.path, "title": f.title} for f in d.feeds],
+        "data_feeds": [{"url": f.path, "title": f.title} for f in d.feeds],
         "feed_note": f"Feeds har de {d.feed_length} nyeste historier. Alle historier står i JSON- og CSV-filen.",
         "schema_url": d.schema_file,
         "story_fields": [dataclasses.asdict(f) | {"required": "ja" if f.required else "nej"} for f in d.story_fields],
@@ -275,14 +301,15 @@ def files(plan: Plan) -> Iterator[tuple[str, str | bytes | Path]]:
             yield asset.src_uri, asset.content
 
 
-def without_page(nav: Any, src_uri: str) -> Any:
-    """``nav`` without the entries pointing at ``src_uri`` (a page this bank does not have)."""
+def prune_nav(nav: Any, plan: Plan) -> Any:
+    """``nav`` without the entries for pages this bank does not make (no council.yml: no council page)."""
+    generated = {urls.src_uri(urls.COUNCIL)}
     if not isinstance(nav, list):
         return nav
     kept: list[Any] = []
     for item in nav:
         value = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item
-        if value == src_uri:
+        if isinstance(value, str) and value in generated and value not in plan.pages:
             continue
-        kept.append({k: without_page(v, src_uri) for k, v in item.items()} if isinstance(item, dict) else item)
+        kept.append({k: prune_nav(v, plan) for k, v in item.items()} if isinstance(item, dict) else item)
     return kept

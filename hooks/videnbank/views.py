@@ -308,8 +308,8 @@ def principles_index(catalogue: Catalogue, body_html: str = "") -> View:
         "body_html": body_html,
         "principles": [
             {"number": p.meta.number, "name": p.meta.name, "statement": p.meta.statement,
-             "url": urls.principle(p.slug), "count": plural(len(catalogue.by_principle[p.slug]), "historie", "historier"),
-             "total": len(catalogue.by_principle[p.slug])}
+             "url": urls.principle(p.slug), "total": len(catalogue.by_principle[p.slug]),
+             "count": plural(len(catalogue.by_principle[p.slug]), "historie", "historier")}
             for p in principles
         ],
         "rows": [
@@ -353,7 +353,7 @@ def _range(low: int | None, high: int | None) -> str:
 
 def council(catalogue: Catalogue, c: Council, notices: Sequence[str], body_html: str = "") -> View:
     r = c.rules
-    data = c.model_dump()
+    data = c.model_dump(mode="json")
     members_range = _range(r.members_min, r.members_max)
     return {
         "kind": "council",
@@ -362,7 +362,8 @@ def council(catalogue: Catalogue, c: Council, notices: Sequence[str], body_html:
         "council": {
             **data,
             "by_sector": [
-                {"slug": slug, "label": label, "count": len(members), "members": [m.model_dump() for m in members]}
+                {"slug": slug, "label": label, "count": len(members),
+                 "members": [m.model_dump(mode="json") for m in members]}
                 for slug, label, members in c.by_sector()
             ],
             "composition": [
