@@ -43,8 +43,11 @@ AUDIT = """() => {
     }
   }
   const policies = document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]');
-  if (policies.length !== 1 || document.head.firstElementChild !== policies[0]) found.push('not one policy, first in <head>');
-  const others = 'iframe, frame, object, embed, base, meta[http-equiv]:not([http-equiv="Content-Security-Policy"]), .vb-body form';
+  if (policies.length !== 1 || document.head.firstElementChild !== policies[0]) {
+    found.push('not one policy, first in <head>');
+  }
+  const others = 'iframe, frame, object, embed, base, .vb-body form, '
+    + 'meta[http-equiv]:not([http-equiv="Content-Security-Policy"])';
   for (const el of document.querySelectorAll(others)) {
     found.push(`<${el.tagName.toLowerCase()}>`);
   }

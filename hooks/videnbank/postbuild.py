@@ -163,11 +163,6 @@ class Finisher:
         return with_policy(html) if self.policy else html
 
     def finish(self, site_dir: Path) -> list[str]:
-        # The theme's own pages (404.html) reach no page hook under MkDocs: give them their policy here.
-        for file in site_dir.glob("*.html") if self.policy else ():
-            if (head := _HEAD.search(text := file.read_text(encoding="utf-8"))) and not text.startswith(
-                    '<meta http-equiv="Content-Security-Policy"', head.end()):
-                file.write_text(with_policy(text), encoding="utf-8")
         search, self.search = self.search, None
         if search is None:
             return ["forhåndsvisning af enkelte historier: søgningen bygges ikke"]
