@@ -175,7 +175,7 @@ class Actor(_Model):
         "organisation",
         alias="type",
         description="organisation (en navngiven organisation, fx en forening eller en kommune) eller gruppe "
-        "(en gruppe af personer, fx borgere, deltagere eller frivillige). Udelad for en organisation.",
+        "(en gruppe af personer, fx borgere, deltagere eller frivillige). Uden feltet: organisation.",
     )
 
 
@@ -213,7 +213,10 @@ class Period(_Model):
 
 
 class Results(_Model):
-    text: Text = Field(alias="tekst", description="Hvad der kom ud af det, som kilden beskriver det.")
+    text: Text = Field(
+        alias="tekst",
+        description="Det vigtigste resultat i én linje. Gentag ikke afsnittet 'Det kom der ud af' ord for ord.",
+    )
     evaluated: YesNo = Field(False, alias="evalueret", description="Er resultaterne evalueret? ja/nej.")
 
 
