@@ -396,9 +396,10 @@ def _wait_for(url: str, seconds: float, want: str) -> float:
 
 def test_vis_serves_only_that_story_fast_and_reloads(site: Path) -> None:
     original = (site / "stories" / "samskabelsesraadet-i-silkeborg.md").read_text(encoding="utf-8")
+    title = "Samskabelsesrådet i Silkeborg bliver til"
     # A bigger bank: 300 more stories must not slow the preview of one.
     write_tree(site, {
-        f"stories/ekstra-{n}.md": original.replace("Samskabelsesrådet i Silkeborg bliver til", f"Ekstra {n} bliver til")
+        f"stories/ekstra-{n}.md": original.replace(title, f"Ekstra {n} bliver til")
         for n in range(300)
     })
     draft = original.replace("publicering: udgivet", "publicering: kladde")
@@ -407,14 +408,14 @@ def test_vis_serves_only_that_story_fast_and_reloads(site: Path) -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
     with _serving(site, story, port) as process:
-        took = _wait_for(f"{base}historier/samskabelsesraadet-i-silkeborg/", 30, "Samskabelsesrådet i Silkeborg bliver til")
+        took = _wait_for(f"{base}historier/samskabelsesraadet-i-silkeborg/", 30, title)
         assert took < 15, f"preview took {took:.1f} s"
         _, page = _get(f"{base}historier/samskabelsesraadet-i-silkeborg/")
         assert "Kladde" in page
         assert _get(f"{base}historier/ekstra-1/")[0] == 404
         assert _get(f"{base}principper/ny-velfaerd-lokalt/")[0] == 200
 
-        story.write_text(draft.replace("Samskabelsesrådet i Silkeborg bliver til", "Rettet titel bliver til"), encoding="utf-8")
+        story.write_text(draft.replace(title, "Rettet titel bliver til"), encoding="utf-8")
         _wait_for(f"{base}historier/samskabelsesraadet-i-silkeborg/", 30, "Rettet titel bliver til")
         assert process.poll() is None
     assert process.stdout is not None
