@@ -608,7 +608,7 @@ def test_links_reports_broken_links_with_their_files(site: Path, tmp_path: Path)
     with serve_on_loopback(_Links) as base:
         _only_local_links(site, base)
         text = (site / "stories" / "samskabelsesraadet-i-silkeborg.md").read_text(encoding="utf-8")
-        text = text.replace("rådets_rolle: ingen", "rådets_rolle: ingen\nlinks:\n"
+        text = text.replace("rådets_rolle: igangsat", "rådets_rolle: igangsat\nlinks:\n"
                             f"  - titel: Væk\n    url: {base}/vaek\n  - titel: Kun GET\n    url: {base}/kun-get")
         write_tree(site, {"stories/samskabelsesraadet-i-silkeborg.md": text})
         report = tmp_path / "links.md"
