@@ -28,7 +28,7 @@ from videnbank.load import load_bank
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-COPIES = 8
+COPIES = 12
 
 
 @dataclass
