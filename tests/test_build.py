@@ -96,20 +96,21 @@ def test_site_settings(shipped_site: Path) -> None:
 
 
 def test_draft_is_absent_from_the_built_site(shipped_site: Path) -> None:
-    assert (REPO / "stories" / "start-guide-til-samskabelse.md").read_text(encoding="utf-8").count(DRAFT_SENTENCE) == 1
+    draft = REPO / "stories" / "faaborg-midtfyn-revision-af-politikken.md"
+    assert draft.read_text(encoding="utf-8").count(DRAFT_SENTENCE) == 1
     outputs = [p for p in shipped_site.rglob("*") if p.suffix in {".html", ".json", ".xml", ".js", ".csv", ".txt"}]
     leaks = [p for p in outputs if any(s in p.read_text(encoding="utf-8", errors="ignore")
-                                       for s in (DRAFT_SENTENCE, "start-guide-til-samskabelse"))]
+                                       for s in (DRAFT_SENTENCE, "faaborg-midtfyn-revision-af-politikken"))]
     assert leaks == []
-    assert not (shipped_site / "historier" / "start-guide-til-samskabelse").exists()
+    assert not (shipped_site / "historier" / "faaborg-midtfyn-revision-af-politikken").exists()
 
 
 def test_preview_shows_drafts_marked(tmp_path: Path) -> None:
     site = build_ok(REPO, tmp_path / "site", env={"VIDENBANK_KLADDER": "1"})
-    page = html(site, "historier/start-guide-til-samskabelse/")
+    page = html(site, "historier/faaborg-midtfyn-revision-af-politikken/")
     assert page.select_one(".vb-draft") is not None
     assert DRAFT_SENTENCE in page.get_text()
-    card = [c for c in html(site, "historier/").select(".vb-card") if "start-guide" in str(c)]
+    card = [c for c in html(site, "historier/").select(".vb-card") if "revision-af-politikken" in str(c)]
     assert card and card[0].select_one(".vb-draft-tag").get_text(strip=True) == "Kladde"
 
 

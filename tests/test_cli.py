@@ -203,7 +203,7 @@ def test_tjek_prints_every_problem_and_fails(site: Path) -> None:
 
 def test_tjek_only_the_given_files(site: Path) -> None:
     write_tree(site, {"stories/et-forsoeg.md": BROKEN})
-    good = site / "stories" / "beboerhoejskolen.md"
+    good = site / "stories" / "samskabelsesraadet-i-silkeborg.md"
     result = run(site, "tjek", str(good))
     assert result.exit_code == 0, result.output
     assert "et-forsoeg" not in result.output
@@ -235,12 +235,12 @@ def test_tjek_unknown_file(site: Path) -> None:
 
 
 def test_tjek_lists_what_waits_for_review(site: Path) -> None:
-    text = (site / "stories" / "beboerhoejskolen.md").read_text(encoding="utf-8")
+    text = (site / "stories" / "samskabelsesraadet-i-silkeborg.md").read_text(encoding="utf-8")
     write_tree(site, {
         "stories/til-laesning.md": text.replace("publicering: udgivet", "publicering: til-gennemsyn")
-        .replace("titel: \"Beboerhøjskolen: læring i lokale fællesskaber\"", "titel: Til læsning"),
+        .replace("titel: Samskabelsesrådet i Silkeborg bliver til", "titel: Til læsning"),
         "stories/halvfaerdig.md": text.replace("publicering: udgivet", "publicering: kladde")
-        .replace("titel: \"Beboerhøjskolen: læring i lokale fællesskaber\"", "titel: Halvfærdig"),
+        .replace("titel: Samskabelsesrådet i Silkeborg bliver til", "titel: Halvfærdig"),
     })
     result = run(site, "tjek")
     assert result.exit_code == 0, result.output
@@ -287,7 +287,7 @@ def test_skema_validates_the_shipped_stories(site: Path, tmp_path: Path) -> None
 def test_skema_rejects_what_the_checker_rejects(site: Path) -> None:
     story_schema = json.loads(run(site, "skema").output)
     validator = jsonschema.Draft202012Validator(story_schema)
-    good = _plain(read_source(site / "stories" / "beboerhoejskolen.md", "x").data)
+    good = _plain(read_source(site / "stories" / "samskabelsesraadet-i-silkeborg.md", "x").data)
     assert not list(validator.iter_errors(good))
     assert list(validator.iter_errors({**good, "principper": ["findes-ikke"]}))
     assert list(validator.iter_errors({**good, "metoder": ["findes-ikke"]}))
@@ -395,31 +395,32 @@ def _wait_for(url: str, seconds: float, want: str) -> float:
 
 
 def test_vis_serves_only_that_story_fast_and_reloads(site: Path) -> None:
-    original = (site / "stories" / "beboerhoejskolen.md").read_text(encoding="utf-8")
+    original = (site / "stories" / "samskabelsesraadet-i-silkeborg.md").read_text(encoding="utf-8")
+    title = "Samskabelsesrådet i Silkeborg bliver til"
     # A bigger bank: 300 more stories must not slow the preview of one.
     write_tree(site, {
-        f"stories/ekstra-{n}.md": original.replace("Beboerhøjskolen: læring", f"Ekstra {n}: læring")
+        f"stories/ekstra-{n}.md": original.replace(title, f"Ekstra {n} bliver til")
         for n in range(300)
     })
     draft = original.replace("publicering: udgivet", "publicering: kladde")
-    write_tree(site, {"stories/beboerhoejskolen.md": draft})
-    story = site / "stories" / "beboerhoejskolen.md"
+    write_tree(site, {"stories/samskabelsesraadet-i-silkeborg.md": draft})
+    story = site / "stories" / "samskabelsesraadet-i-silkeborg.md"
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
     with _serving(site, story, port) as process:
-        took = _wait_for(f"{base}historier/beboerhoejskolen/", 30, "Beboerhøjskolen: læring")
+        took = _wait_for(f"{base}historier/samskabelsesraadet-i-silkeborg/", 30, title)
         assert took < 15, f"preview took {took:.1f} s"
-        _, page = _get(f"{base}historier/beboerhoejskolen/")
+        _, page = _get(f"{base}historier/samskabelsesraadet-i-silkeborg/")
         assert "Kladde" in page
         assert _get(f"{base}historier/ekstra-1/")[0] == 404
         assert _get(f"{base}principper/ny-velfaerd-lokalt/")[0] == 200
 
-        story.write_text(draft.replace("Beboerhøjskolen: læring", "Rettet titel: læring"), encoding="utf-8")
-        _wait_for(f"{base}historier/beboerhoejskolen/", 30, "Rettet titel: læring")
+        story.write_text(draft.replace(title, "Rettet titel bliver til"), encoding="utf-8")
+        _wait_for(f"{base}historier/samskabelsesraadet-i-silkeborg/", 30, "Rettet titel bliver til")
         assert process.poll() is None
     assert process.stdout is not None
     output = process.stdout.read()
-    assert f"{base}historier/beboerhoejskolen/" in output
+    assert f"{base}historier/samskabelsesraadet-i-silkeborg/" in output
 
 
 def test_vis_refuses_a_story_with_problems(site: Path) -> None:
@@ -606,16 +607,16 @@ def _only_local_links(site: Path, base: str) -> None:
 def test_links_reports_broken_links_with_their_files(site: Path, tmp_path: Path) -> None:
     with serve_on_loopback(_Links) as base:
         _only_local_links(site, base)
-        text = (site / "stories" / "beboerhoejskolen.md").read_text(encoding="utf-8")
-        text = text.replace("rådets_rolle: ingen", "rådets_rolle: ingen\nlinks:\n"
+        text = (site / "stories" / "samskabelsesraadet-i-silkeborg.md").read_text(encoding="utf-8")
+        text = text.replace("rådets_rolle: igangsat", "rådets_rolle: igangsat\nlinks:\n"
                             f"  - titel: Væk\n    url: {base}/vaek\n  - titel: Kun GET\n    url: {base}/kun-get")
-        write_tree(site, {"stories/beboerhoejskolen.md": text})
+        write_tree(site, {"stories/samskabelsesraadet-i-silkeborg.md": text})
         report = tmp_path / "links.md"
         result = run(site, "links", "--rapport", str(report), "--timeout", "5")
     assert result.exit_code == 1, result.output
-    assert f"{base}/vaek: 404 — i stories/beboerhoejskolen.md" in result.output
+    assert f"{base}/vaek: 404 — i stories/samskabelsesraadet-i-silkeborg.md" in result.output
     assert "kun-get" not in result.output
-    assert f"| {base}/vaek | 404 | stories/beboerhoejskolen.md |" in report.read_text(encoding="utf-8")
+    assert f"| {base}/vaek | 404 | stories/samskabelsesraadet-i-silkeborg.md |" in report.read_text(encoding="utf-8")
 
 
 def test_links_all_good(site: Path) -> None:

@@ -37,7 +37,7 @@ GOOD = {
     "principper": "En proces bygget på dialog, Ny velfærd i en lokal sammenhæng",
     "hvordan": "En proces bygget på dialog: Beboerne og kommunen planlagde haven på tre møder.",
     "aktoerer": "- Vestbyens Haveforening (civilsamfund)\n- Silkeborg Kommune (Offentlig sektor)\n"
-                "- Beboerne (borgere)",
+                "- Beboerne (borgere, gruppe)",
     "metoder": "Dialogmøde, Arbejdsgruppe",
     "maalgrupper": "beboere, børnefamilier",
     "temaer": "natur, fællesskab",
@@ -49,6 +49,8 @@ GOOD = {
     "organisation": "Vestbyens Haveforening",
     "email": "kontakt@vestbyenshave.dk",
     "links": "Foreningens side: https://vestbyenshave.dk\nhttps://vestbyenshave.dk/plan",
+    "kilder": "Referat fra stormødet; Vestbyens Haveforening; 2023; https://vestbyenshave.dk/referat\n"
+              "Foreningens nyhedsbrev; Vestbyens Haveforening",
     "raadets-rolle": "Støttet af rådet",
     "samtykke": "- [X] " + next(f for f in FORM if f.id == "samtykke").options[0],
     "bekraeftelse": CONFIRMED,
@@ -130,7 +132,7 @@ def test_good_issue_becomes_a_story_that_passes_the_checker(tmp_path: Path) -> N
     assert meta["aktører"] == [
         {"navn": "Vestbyens Haveforening", "sektor": "civilsamfund"},
         {"navn": "Silkeborg Kommune", "sektor": "offentlig"},
-        {"navn": "Beboerne", "sektor": "borgere"},
+        {"navn": "Beboerne", "sektor": "borgere", "type": "gruppe"},
     ]
     assert meta["metoder"] == ["dialogmoede", "arbejdsgruppe"]
     assert meta["målgrupper"] == ["beboere", "børnefamilier"]
@@ -141,6 +143,11 @@ def test_good_issue_becomes_a_story_that_passes_the_checker(tmp_path: Path) -> N
     assert meta["links"] == [
         {"titel": "Foreningens side", "url": "https://vestbyenshave.dk"},
         {"titel": "https://vestbyenshave.dk/plan", "url": "https://vestbyenshave.dk/plan"},
+    ]
+    assert meta["kilder"] == [
+        {"titel": "Referat fra stormødet", "udgiver": "Vestbyens Haveforening", "år": 2023,
+         "link": "https://vestbyenshave.dk/referat"},
+        {"titel": "Foreningens nyhedsbrev", "udgiver": "Vestbyens Haveforening"},
     ]
     assert meta["rådets_rolle"] == "stoettet" and meta["samtykke"] == "ja"
     assert "billeder" not in meta
@@ -212,9 +219,19 @@ def test_checker_problems_are_named_by_the_form_labels(tmp_path: Path) -> None:
 
 def test_a_title_already_in_the_bank_is_refused(tmp_path: Path) -> None:
     root = copy_site(tmp_path / "site")
-    assert (root / "stories" / "beboerhoejskolen.md").is_file()
-    problems = check(root, convert(body(**{**GOOD, "titel": "Beboerhøjskolen"}), VOCAB, TODAY))
+    assert (root / "stories" / "folkemoedet-i-silkeborg.md").is_file()
+    problems = check(root, convert(body(**{**GOOD, "titel": "Folkemødet i Silkeborg"}), VOCAB, TODAY))
     assert [p for p in problems if p.label == "Titel" and "findes allerede" in p.what]
+
+
+def test_bad_actor_type_and_sources_are_reported(tmp_path: Path) -> None:
+    bad = {**GOOD, "aktoerer": "- Beboerne (borgere, personer)", "kilder": "Kun en titel\nTitel; Udgiver; i fjor"}
+    problems = convert(body(**bad), VOCAB, TODAY).problems
+    assert [(p.label, p.what) for p in problems] == [
+        ("Aktører", "linje 1: ukendt type 'personer'"),
+        ("Kilder", "linje 1 'Kun en titel' har ikke formen 'titel; udgiver; år; adresse'"),
+        ("Kilder", "linje 2: 'i fjor' er hverken et årstal eller en webadresse"),
+    ]
 
 
 def test_a_title_without_letters(tmp_path: Path) -> None:

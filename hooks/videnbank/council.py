@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import PydanticCustomError
 
 from .load import _translate
-from .model import SECTORS, Label, MethodSlug, Sector, Text, _vocab_value
+from .model import CROSS_SECTOR, SECTORS, Label, MethodSlug, PartialDate, Reference, Sector, Text, _vocab_value
 from .problems import Problem, choose_from, did_you_mean
 from .source import Loc, Source, field_path
 
@@ -56,14 +56,33 @@ Year = Annotated[int, BeforeValidator(_year)]
 Count = Annotated[int, Field(ge=0)]
 
 
+SINGLE_SECTORS = {slug: label for slug, label in SECTORS.items() if slug != CROSS_SECTOR}
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
+
+
+def danish_date(value: str) -> str:
+    """ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD in Danish words: '2019', 'marts 2019', '12. marts 2019'."""
+    parts = value.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])}. {month} {parts[0]}"
+
+
 def _sector_keys(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     out: dict[Any, Any] = {}
     for key, count in value.items():
         slug = _vocab_value(key)
+        if slug == CROSS_SECTOR:
+            raise _error(
+                f"'{key}' er ikke én sektor, så den kan ikke have et mindste antal medlemmer",
+                "fjern linjen; et mindste antal gælder kun én af: " + ", ".join(SINGLE_SECTORS),
+            )
         if slug not in SECTORS:
-            raise _error(f"ukendt sektor '{key}'", choose_from(slug, SECTORS))
+            raise _error(f"ukendt sektor '{key}'", choose_from(slug, SINGLE_SECTORS))
         out[slug] = count
     return out
 
@@ -171,7 +190,15 @@ class Council(_Model):
     rules: Rules = Field(alias="regler", description="Kommissoriets regler for rådet.")
     texts: Texts = Field(alias="tekster", description="Vision, målgruppe, opgaver og arbejdsform.")
     secretariat: Secretariat = Field(alias="sekretariat", description="Hvordan man når sekretariatet.")
-    members_source: Text | None = Field(None, alias="medlemmer_kilde", description="Hvor medlemslisten kommer fra.")
+    members_as_of: PartialDate | None = Field(
+        None, alias="medlemmer_pr",
+        description="Datoen, medlemslisten gælder pr.: kildens dato (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD). "
+        "Udelad, hvis kilden ikke er dateret.",
+    )
+    members_source: Reference | None = Field(
+        None, alias="medlemmer_kilde",
+        description="Hvor medlemslisten kommer fra: titel, udgiver og evt. år og link.",
+    )
     members_note: Text | None = Field(None, alias="medlemmer_note", description="En bemærkning til medlemslisten.")
     members: list[Member] = Field(alias="medlemmer", description="Rådets medlemmer.")
     focus_group: Label | None = Field(
@@ -180,8 +207,16 @@ class Council(_Model):
     )
     success: SuccessCriteria | None = Field(None, alias="succeskriterier", description="Kommissoriets succeskriterier.")
 
+    @property
+    def members_as_of_text(self) -> str | None:
+        """'pr. 12. marts 2019' when the list has a date, else None."""
+        return f"pr. {danish_date(self.members_as_of)}" if self.members_as_of else None
+
     def composition(self) -> list[tuple[str, int, int | None]]:
-        """(sector label, members, minimum by the rules) for each sector with members or a minimum."""
+        """(sector label, members, minimum by the rules) for each sector with members or a minimum.
+
+        Members from a cross-sector body get their own row with no minimum: they count towards the
+        council's size, never towards one sector's minimum."""
         counts = Counter(m.sector for m in self.members)
         return [
             (label, counts[slug], self.rules.sector_min.get(slug))
@@ -199,7 +234,7 @@ class Council(_Model):
 
 
 _COUNCIL_MODELS: tuple[type[BaseModel], ...] = (
-    Council, Rules, Texts, Secretariat, Member, Criterion, SuccessCriteria,
+    Council, Rules, Texts, Secretariat, Member, Criterion, SuccessCriteria, Reference,
 )
 _ALIASES = sorted({f.alias or name for m in _COUNCIL_MODELS for name, f in m.model_fields.items()})
 

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from .load import REQUIRED_SECTIONS, STORY_SECTIONS, load_bank
-from .model import COUNCIL_ROLES, SECTORS, STATUSES, slugify
+from .model import ACTOR_KINDS, COUNCIL_ROLES, SECTORS, STATUSES, slugify
 from .problems import Problem, choose_from, did_you_mean
 from .schema import SECTION_HINTS, FieldDoc, Vocabulary, fields, story_schema, walk
 
@@ -69,7 +69,9 @@ FORM: tuple[FormField, ...] = (
               "Én linje pr. princip: principets navn, et kolon og én sætning."),
     FormField("aktoerer", "Aktører", "textarea", "aktører", True,
               "Én aktør pr. linje: navnet og sektoren i parentes, fx 'Foreningen Grønne Hænder "
-              "(civilsamfund)'. Sektoren er en af: " + ", ".join(SECTORS) + "."),
+              "(civilsamfund)'. Sektoren er en af: " + ", ".join(SECTORS) + ". Er aktøren en gruppe af "
+              "personer og ikke en organisation, så skriv ', gruppe' efter sektoren, fx 'Beboerne (borgere, "
+              "gruppe)'."),
     FormField("metoder", "Metoder", "dropdown", "metoder", False, "Vælg dem, der passer.",
               multiple=True),
     FormField("maalgrupper", "Målgrupper", "input", "målgrupper", False, "Adskil med komma."),
@@ -87,6 +89,10 @@ FORM: tuple[FormField, ...] = (
     FormField("web", "Kontakt: organisationens hjemmeside", "input", "kontakt.web"),
     FormField("links", "Links", "textarea", "links", False,
               "Ét link pr. linje: teksten og derefter adressen, fx 'Projektets side https://eksempel.dk'."),
+    FormField("kilder", "Kilder", "textarea", "kilder", False,
+              "Hvad bygger historien på? Én kilde pr. linje: titel; udgiver; år; adresse. År og adresse kan "
+              "udelades, fx 'Referat fra stormødet; Foreningen Grønne Hænder; 2024'. Skriver I om jeres eget "
+              "projekt, er I selv kilden."),
     FormField("raadets-rolle", "Rådets rolle", "dropdown", "rådets_rolle", False,
               "Tom betyder 'Ikke involveret'."),
     FormField("samtykke", "Samtykke", "checkboxes", "samtykke", False,
@@ -326,6 +332,8 @@ class _Reader:
             return self._actors(f, raw)
         if f.target == "links":
             return self._links(f, raw)
+        if f.target == "kilder":
+            return self._sources(f, raw)
         if f.target == "principper[].hvordan":
             self.how = self._how(f, raw)
             return None
@@ -369,13 +377,42 @@ class _Reader:
                 self.problem(f, f"linje {n} '{line}' mangler sektoren i parentes",
                              "skriv fx 'Foreningen Grønne Hænder (civilsamfund)'")
                 continue
-            name, sector = match.group(1).strip(), slugify(match.group(2))
+            inside = [part.strip() for part in match.group(2).split(",")]
+            name, sector = match.group(1).strip(), slugify(inside[0])
             if sector not in sectors:
-                self.problem(f, f"linje {n}: ukendt sektor '{match.group(2).strip()}'",
+                self.problem(f, f"linje {n}: ukendt sektor '{inside[0]}'",
                              choose_from(sector, SECTORS))
                 continue
-            actors.append({"navn": name, "sektor": sectors[sector]})
+            actor = {"navn": name, "sektor": sectors[sector]}
+            if len(inside) > 1:
+                kind = slugify(",".join(inside[1:]))
+                if kind not in ACTOR_KINDS:
+                    self.problem(f, f"linje {n}: ukendt type '{', '.join(inside[1:])}'",
+                                 "skriv ', gruppe' efter sektoren for en gruppe af personer, ellers intet")
+                    continue
+                actor["type"] = kind
+            actors.append(actor)
         return actors
+
+    def _sources(self, f: FormField, raw: str) -> list[dict[str, str | int]]:
+        sources: list[dict[str, str | int]] = []
+        for n, line in enumerate(_lines(raw), start=1):
+            parts = [part.strip() for part in line.split(";")]
+            if len(parts) < 2 or len(parts) > 4 or not parts[0] or not parts[1]:
+                self.problem(f, f"linje {n} '{line}' har ikke formen 'titel; udgiver; år; adresse'",
+                             "adskil titel, udgiver og evt. år og adresse med semikolon")
+                continue
+            source: dict[str, str | int] = {"titel": parts[0], "udgiver": parts[1]}
+            for part in parts[2:]:
+                if re.fullmatch(r"\d{4}", part):
+                    source["år"] = int(part)
+                elif re.match(r"^https?://\S+$", part):
+                    source["link"] = part
+                elif part:
+                    self.problem(f, f"linje {n}: '{part}' er hverken et årstal eller en webadresse",
+                                 "skriv året med fire cifre og adressen med https://")
+            sources.append(source)
+        return sources
 
     def _links(self, f: FormField, raw: str) -> list[dict[str, str]]:
         links = []

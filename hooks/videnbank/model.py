@@ -30,7 +30,16 @@ SECTORS: dict[str, str] = {
     "civilsamfund": "Civilsamfund",
     "borgere": "Borgere",
     "uddannelse-og-forskning": "Uddannelse og forskning",
+    "tvaersektoriel": "På tværs af sektorer",
 }
+CROSS_SECTOR = "tvaersektoriel"
+"""A body whose members come from several sectors (a co-creation council): no single sector.
+It is never counted as one more sector, and a council's composition rules cannot name it."""
+ACTOR_KINDS: dict[str, str] = {
+    "organisation": "Organisation",
+    "gruppe": "Gruppe af personer",
+}
+"""A named organisation, or a group of people such as "borgere" or "deltagere"."""
 STATUSES: dict[str, str] = {"ide": "Idé", "igang": "I gang", "afsluttet": "Afsluttet"}
 PUBLICATION: dict[str, str] = {
     "kladde": "Kladde",
@@ -136,6 +145,7 @@ Sector = Annotated[str, *_closed(SECTORS)]
 Status = Annotated[str, *_closed(STATUSES)]
 Publication = Annotated[str, *_closed(PUBLICATION)]
 CouncilRole = Annotated[str, *_closed(COUNCIL_ROLES)]
+ActorKind = Annotated[str, *_closed(ACTOR_KINDS)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 PrincipleSlug = Annotated[str, BeforeValidator(_vocab_value), _in_vocabulary("principles", "principles")]
 MethodSlug = Annotated[str, BeforeValidator(_vocab_value), _in_vocabulary("methods", "methods")]
@@ -156,7 +166,43 @@ def _principle_ref(value: Any) -> Any:
 
 class Actor(_Model):
     name: Text = Field(alias="navn", description="Organisationens eller gruppens navn.")
-    sector: Sector = Field(alias="sektor", description="Hvilken sektor aktøren hører til.")
+    sector: Sector = Field(
+        alias="sektor",
+        description="Hvilken sektor aktøren hører til. Et råd eller et andet organ med medlemmer fra flere "
+        "sektorer er tvaersektoriel.",
+    )
+    kind: ActorKind = Field(
+        "organisation",
+        alias="type",
+        description="organisation (en navngiven organisation, fx en forening eller en kommune) eller gruppe "
+        "(en gruppe af personer, fx borgere, deltagere eller frivillige). Uden feltet: organisation.",
+    )
+
+
+def _year(raw: Any) -> Any:
+    if isinstance(raw, str) and raw.strip().isdigit():
+        return int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 1000 <= raw <= 2999:
+        raise _error(f"'{raw}' er ikke et årstal", "skriv året med fire cifre, fx 2019")
+    return raw
+
+
+Year = Annotated[int, BeforeValidator(_year)]
+
+
+class Reference(_Model):
+    """A source a text is told from: a document, a web page, a report."""
+
+    title: Text = Field(alias="titel", description="Kildens titel.")
+    publisher: Text = Field(alias="udgiver", description="Hvem der har udgivet kilden, fx en kommune eller et råd.")
+    year: Year | None = Field(None, alias="år", description="Året, kilden er fra. Udelad, hvis kilden ikke er dateret.")
+    link: Annotated[str, Field(pattern=r"^https?://")] | None = Field(
+        None, description="Kildens adresse på nettet, der starter med https://. Udelad, hvis den ikke er online."
+    )
+
+    def __str__(self) -> str:
+        """The reference as one line of Danish text: »Titel«, Udgiver, år."""
+        return f"»{self.title}«, {self.publisher}" + (f", {self.year}" if self.year else "")
 
 
 class Period(_Model):
@@ -167,7 +213,10 @@ class Period(_Model):
 
 
 class Results(_Model):
-    text: Text = Field(alias="tekst", description="Hvad der kom ud af det, som kilden beskriver det.")
+    text: Text = Field(
+        alias="tekst",
+        description="Det vigtigste resultat i én linje. Gentag ikke afsnittet 'Det kom der ud af' ord for ord.",
+    )
     evaluated: YesNo = Field(False, alias="evalueret", description="Er resultaterne evalueret? ja/nej.")
 
 
@@ -232,6 +281,12 @@ class Story(_Model):
         None, alias="resultater", description="Hvad der kom ud af det, og om det er evalueret."
     )
     contact: Contact = Field(alias="kontakt", description="Kontakt: en organisation, ikke en privatperson.")
+    sources: list[Reference] = Field(
+        default_factory=list,
+        alias="kilder",
+        description="Kilderne, historien bygger på: titel, udgiver og evt. år og link for hver. "
+        "Skriver I om jeres eget projekt, er I selv kilden.",
+    )
     links: list[Link] = Field(default_factory=list, description="Links til mere viden.")
     images: list[Image] = Field(default_factory=list, alias="billeder", description="Billeder med alt-tekst og kredit.")
     council_role: CouncilRole = Field(
@@ -255,6 +310,9 @@ class Principle(_Model):
     statement: Text = Field(alias="kort", description="Principet i én sætning.")
     questions: list[Text] = Field(default_factory=list, alias="spørgsmål", description="Refleksionsspørgsmål.")
     source: Text | None = Field(None, alias="kilde", description="Hvor principet kommer fra.")
+    questions_source: Text | None = Field(
+        None, alias="spørgsmål_kilde", description="Hvor refleksionsspørgsmålene kommer fra, hvis ikke fra 'kilde'."
+    )
 
 
 class Method(_Model):
@@ -262,3 +320,11 @@ class Method(_Model):
 
     name: Text = Field(alias="navn", description="Metodens navn.")
     statement: Text = Field(alias="kort", description="Metoden i én sætning.")
+    source: Text | None = Field(
+        None, alias="kilde", description="Hvor metoden er beskrevet, hvis beskrivelsen bygger på en bestemt kilde."
+    )
+
+
+def story_sectors(story: Story) -> set[str]:
+    """The sectors a story's actors come from; a cross-sector body adds none (it is no one sector)."""
+    return {a.sector for a in story.actors if a.sector != CROSS_SECTOR}

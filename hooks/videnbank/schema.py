@@ -38,6 +38,7 @@ _MODEL_TITLES = {
     "Link": "Link",
     "Period": "Periode",
     "PrincipleRef": "Princip med forklaring",
+    "Reference": "Kilde",
     "Results": "Resultater",
 }
 
