@@ -375,9 +375,8 @@ def fra_issue(ctx: click.Context, issuefil: Path, problemer: Path | None) -> Non
         for problem in problems:
             click.echo(str(problem), err=True)
         if problemer is not None:
-            lines = ["Historien kunne ikke laves ud fra issuet. Ret disse felter i issuet:", ""]
-            lines += [f"- **{p.label}**: {p.what} — {p.fix}" for p in problems]
-            problemer.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            # Posted by the bot: every value from the issue is an inert code span.
+            problemer.write_text(issueform.comment(problems), encoding="utf-8")
         sys.exit(1)
     target = root / "stories" / f"{submission.slug}.md"
     target.parent.mkdir(parents=True, exist_ok=True)
