@@ -251,7 +251,7 @@ def test_an_unclosed_comment_hides_every_field_after_it() -> None:
 
 @pytest.mark.parametrize("fence", ["```", "~~~", "````text"])
 def test_a_label_inside_a_fenced_block_is_text(fence: str) -> None:
-    close = fence.rstrip("text")
+    close = fence.removesuffix("text")
     code = f"Sådan så planen ud:\n\n{fence}\n### Titel\n\nIkke en titel\n### Status\n{close}\n\nSlut."
     text = body(**{**GOOD, "afsnit-det-gjorde-vi": code})
     answers, problems = issueform.parse(text)
