@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import http.server
 import ipaddress
 import json
@@ -435,6 +436,44 @@ def test_vis_needs_a_file(site: Path) -> None:
     assert run(site, "vis").exit_code == 1
     missing = run(site, "vis", "stories/findes-ikke.md")
     assert missing.exit_code == 1 and "findes ikke" in missing.output
+
+
+def _status_for_host(port: int, host: str | None) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", "/historier/beboerhoejskolen/", skip_host=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def test_vis_answers_only_its_own_host_names(site: Path) -> None:
+    story = site / "stories" / "beboerhoejskolen.md"
+    write_tree(site, {"stories/beboerhoejskolen.md": story.read_text(encoding="utf-8").replace(
+        "publicering: udgivet", "publicering: kladde")})
+    port = _free_port()
+    with _serving(site, story, port):
+        _wait_for(f"http://127.0.0.1:{port}/historier/beboerhoejskolen/", 60, "Beboerhøjskolen")
+        for own in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+            assert _status_for_host(port, own) == 200, own
+        # A DNS-rebinding page sends its own name; so does anything that is not the preview.
+        for foreign in (f"angriber.example:{port}", "angriber.example", f"127.0.0.1.nip.io:{port}",
+                        f"localhost.angriber.example:{port}", "127.0.0.1", f"127.0.0.1:{port + 1}",
+                        f"0.0.0.0:{port}", f"[::ffff:127.0.0.1]:{port}"):
+            assert _status_for_host(port, foreign) == 421, foreign
+        assert _status_for_host(port, None) == 400
+
+
+def test_own_hosts_include_the_chosen_address() -> None:
+    assert cli.own_hosts("127.0.0.1", 8000) == frozenset({"127.0.0.1:8000", "localhost:8000", "[::1]:8000"})
+    assert "192.168.1.20:8001" in cli.own_hosts("192.168.1.20", 8001)
+    assert "[::1]:8000" in cli.own_hosts("::1", 8000)
+    assert "localhost" in cli.own_hosts("127.0.0.1", 80) and "localhost" not in cli.own_hosts("127.0.0.1", 8000)
 
 
 def test_cli_module_does_not_import_mkdocs() -> None:
