@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# A strict build must say where the site and its accessibility statement live (postbuild.config_problems).
+TEST_ADDRESSES = {
+    "VIDENBANK_SITE_URL": "https://videnbank.example.dk/",
+    "VIDENBANK_TILGAENGELIGHEDSERKLAERING": "https://www.was.digst.dk/app/videnbank-example",
+}
 SITE_PARTS = ("mkdocs.yml", "council.yml", "docs", "stories", "principles", "methods", "overrides", "hooks")
 
 
@@ -52,7 +57,7 @@ def run_build(
 ) -> subprocess.CompletedProcess[str]:
     """Run a real ``<tool> build [--strict]`` of the site in ``root`` into ``out``."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("VIDENBANK_")}
-    full_env.update({"NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    full_env.update({"NO_MKDOCS_2_WARNING": "1", **TEST_ADDRESSES, **(env or {})})
     return subprocess.run(
         [sys.executable, "-m", tool, "build", *(["--strict"] if strict else []),
          "-f", str(root / "mkdocs.yml"), "-d", str(out)],

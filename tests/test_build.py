@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, REPO, build_ok, copy_site, html, run_build, write_tree
+from videnbank import views
 from videnbank.load import load_bank
 
 DRAFT_SENTENCE = "Denne kladde må ikke blive offentlig."
@@ -27,11 +28,11 @@ def test_story_page(shipped_site: Path) -> None:
     facts = page.find("aside", class_="vb-facts")
     terms = [dt.get_text(strip=True) for dt in facts.find("dl").find_all("dt", recursive=False)]
     assert terms[:3] == ["Principper", "Aktører", "Metoder"]
-    assert {"Målgrupper", "Temaer", "Kommune og sted", "Periode", "Status", "Kontakt"} <= set(terms)
+    assert {"Målgrupper", "Temaer", "Kommune og sted", "Status", "Kontakt"} <= set(terms)
     principle_links = [a["href"] for a in facts.find("dd").find_all("a")]
     assert "../../principper/dialogbaseret-proces/" in principle_links
-    sectors = [dt.get_text(strip=True) for dt in facts.select("dl.vb-sectors > dt")]
-    assert sectors == ["Offentlig sektor", "Civilsamfund"]
+    sectors = [s.get_text(strip=True) for s in facts.select(".vb-facts__sub")]
+    assert sectors == ["Offentlig sektor:", "Civilsamfund:"]
     methods = {a.get_text(strip=True): a["href"] for a in facts.find_all("a") if "metoder" in a["href"]}
     assert methods["Fremtidsværksted"] == "../../metoder/fremtidsvaerksted/"
     headings = [h.get_text(strip=True).rstrip("#") for h in page.select(".vb-body h2")]
@@ -205,16 +206,17 @@ def test_properdocs_builds_the_same_site(tmp_path: Path, shipped_site: Path) -> 
     assert pages[0] == pages[1]
 
 
-def test_principle_page_stays_light_but_lists_every_story(tmp_path: Path) -> None:
+def test_principle_pages_are_paginated_and_list_every_story(tmp_path: Path) -> None:
     story = (REPO / "stories" / "folkemoedet-i-silkeborg.md").read_text(encoding="utf-8")
     extra = {f"stories/ekstra-{i:02d}.md": story.replace("titel: Folkemødet i Silkeborg", f"titel: Ekstra {i:02d}")
-             for i in range(14)}
+             for i in range(views.CARDS_PER_PAGE + 5)}
     root = write_tree(copy_site(tmp_path / "src"), extra)
     site = build_ok(root, tmp_path / "site")
     public = [s for s in load_bank(root).stories if s.meta.publication == "udgivet"]
     expected = [s.meta.title for s in public if "nye-kvaliteter" in [p.slug for p in s.meta.principles]]
-    page = html(site, "principper/nye-kvaliteter/")
-    cards = [a.get_text(strip=True) for a in page.select(".vb-card__title a")]
-    compact = [a.get_text(strip=True) for a in page.select("ul.vb-compact a")]
-    assert len(cards) == 12 and cards + compact == expected
-    assert page.find("a", href="../../historier/?princip=nye-kvaliteter") is not None
+    first = html(site, "principper/nye-kvaliteter/")
+    second = html(site, "principper/nye-kvaliteter/side/2/")
+    cards = [a.get_text(strip=True) for page in (first, second) for a in page.select(".vb-card__title a")]
+    assert len(first.select(".vb-card")) == views.CARDS_PER_PAGE and cards == expected
+    assert first.find("a", rel="next")["href"] == "side/2/"
+    assert first.find("a", href="../../historier/?princip=nye-kvaliteter") is not None

@@ -270,7 +270,7 @@ def test_start_guide_markdown_follows_the_vocabulary(tmp_path: Path) -> None:
     catalogue = _bank(tmp_path)
     text = startguide.markdown(catalogue)
     assert text.index("### 1. Alfa") < text.index("### 2. Beta") < text.index("## Metodekataloget")
-    assert "### Dialogmøde" in text and "(../metoder/dialogmoede.md)" in text
+    assert "### Dialogmøde" in text and "(../metoder/dialogmoede/index.md)" in text
     source = "## Hvad\n```\n## kode\n```\n###### Dybt"
     assert startguide.demote(source, 2) == "#### Hvad\n```\n## kode\n```\n###### Dybt"
 

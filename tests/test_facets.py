@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 from conftest import FIXTURES, REPO, build_ok, html, write_tree
-from videnbank import facets, related
+from videnbank import facets, related, urls, views
 from videnbank.derive import Catalogue
 from videnbank.load import load_bank
 
@@ -130,23 +130,27 @@ def test_select_combines_facets(tmp_path: Path) -> None:
 def decode(data: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
     fields = data["fields"]
     values = {f["key"]: f["values"] for f in data["facets"]}
-    return {row[0]: {key: [values[key][i] for i in row[n]] for n, key in enumerate(fields) if n >= 4}
+    return {row[0].split("/")[-2]: {key: [values[key][i] for i in row[n]] for n, key in enumerate(fields) if n >= 5}
             for row in data["stories"]}
 
 
 def test_index_data_round_trips(tmp_path: Path) -> None:
     catalogue = bank_of(tmp_path, SMALL)
     data = json.loads(facets.index_json(catalogue))
-    assert data["fields"][:4] == ["slug", "title", "period", "draft"]
-    assert [row[0] for row in data["stories"]] == ["d", "c", "b", "a"]
+    assert data["fields"][:5] == ["url", "title", "meta", "summary", "draft"]
+    assert [row[0] for row in data["stories"]] == [urls.story(s) for s in ("d", "c", "b", "a")]
     decoded = decode(data)
     for entry in catalogue.stories:
         expected = facets.story_values(catalogue, entry)
         assert {k: sorted(v) for k, v in decoded[entry.slug].items()} == {k: sorted(v) for k, v in expected.items()}
     assert {f["key"]: f["match"] for f in data["facets"]}["sektor"] == "all"
-    assert all(row[3] == 0 for row in data["stories"])
+    assert all(row[4] == 0 for row in data["stories"])
+    cards = {views.card(catalogue, s)["url"]: views.card(catalogue, s) for s in catalogue.stories}
+    for row in data["stories"]:  # the filtered results show the same card as the static listing
+        card = cards[row[0]]
+        assert [card["title"], card["meta"], card["summary"]] == row[1:4]
     preview = json.loads(facets.index_json(bank_of(tmp_path / "p", SMALL, preview=True)))
-    assert (preview["stories"][0][0], preview["stories"][0][3]) == ("kladde", 1)
+    assert (preview["stories"][0][0], preview["stories"][0][4]) == (urls.story("kladde"), 1)
 
 
 def test_listing_pages() -> None:

@@ -42,7 +42,10 @@ AUDIT = """() => {
       if (unsafe(value)) found.push(`${el.tagName} ${prop}=${String(value).slice(0, 40)}`);
     }
   }
-  for (const el of document.querySelectorAll('iframe, frame, object, embed, base, meta[http-equiv], .vb-body form')) {
+  const policies = document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]');
+  if (policies.length !== 1 || document.head.firstElementChild !== policies[0]) found.push('not one policy, first in <head>');
+  const others = 'iframe, frame, object, embed, base, meta[http-equiv]:not([http-equiv="Content-Security-Policy"]), .vb-body form';
+  for (const el of document.querySelectorAll(others)) {
     found.push(`<${el.tagName.toLowerCase()}>`);
   }
   for (const el of document.querySelectorAll('script')) {
@@ -76,8 +79,11 @@ def unsafe_site(tmp_path_factory: pytest.TempPathFactory) -> UnsafeSite:
     principle = _principle(root)
     for vector in VECTORS:
         (root / "stories" / f"xss-{vector['name']}.md").write_text(xss_story(vector, principle), encoding="utf-8")
+    _other_kinds(root, principle)
     refused = run_build(root, tmp_path_factory.mktemp("afvist"))
     assert refused.returncode != 0
+    for place in OTHER_KINDS:
+        assert place in refused.stdout + refused.stderr, place
     rejected = {p.path for p in load_bank(root, check_markup=False).problems}
     for path in rejected:
         (root / path).unlink()
@@ -89,6 +95,26 @@ def unsafe_site(tmp_path_factory: pytest.TempPathFactory) -> UnsafeSite:
     warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
     assert all("unrecognized relative link" in w and "script:" in w for w in warnings), warnings
     return UnsafeSite(out, built, refused.stdout + refused.stderr)
+
+
+# Every other kind of content file that reaches a reader gets every text vector too.
+OTHER_KINDS = ("principles/", "methods/", "docs/om.md", "council.yml")
+BODY_VECTORS = "\n\n".join(v["tekst"] for v in VECTORS if "tekst" in v)
+FIELD_PAYLOAD = "Navn</title><script>alert('felt')</script><img src=x onerror=alert('felt')>"
+
+
+def _other_kinds(root: Path, principle: str) -> None:
+    """Put the body vectors into a principle, a method and a hand-written page, and a payload
+    into their names and the council's name."""
+    method = sorted((root / "methods").glob("*.md"))[0]
+    for file in (root / "principles" / f"{principle}.md", method, root / "docs" / "om.md"):
+        text = file.read_text(encoding="utf-8")
+        if text.startswith("---"):
+            text = text.replace("\nnavn: ", f"\nnavn: \"{FIELD_PAYLOAD}\" # ", 1)
+        file.write_text(text + "\n\n" + BODY_VECTORS, encoding="utf-8")
+    council = root / "council.yml"
+    text = council.read_text(encoding="utf-8")
+    council.write_text(text.replace("\nnavn: ", f"\nnavn: \"{FIELD_PAYLOAD}\" # ", 1), encoding="utf-8")
 
 
 def test_the_checker_stops_every_vector_in_a_normal_build(unsafe_site: UnsafeSite) -> None:
@@ -148,7 +174,7 @@ def _pages(site: Path) -> list[str]:
     """Every story page of a vector, and one page of every other type the site has."""
     stories = sorted(f"historier/{p.parent.name}/" for p in site.glob("historier/xss-*/index.html"))
     others = [page_type_path(site, kind) for kind in PAGE_TYPES if kind != "historie"]
-    return stories + [o for o in others if o is not None]
+    return stories + [o for o in others if o is not None] + ["startguide/", "om/", "metoder/", "data/"]
 
 
 @pytest.mark.browser

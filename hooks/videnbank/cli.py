@@ -203,7 +203,7 @@ def tjek(ctx: click.Context, filer: tuple[Path, ...]) -> None:
     if missing:
         _fail("Filen findes ikke: " + ", ".join(str(f) for f in missing))
     bank = load_bank(root, only=[f.resolve() for f in filer] if filer else None)
-    problems = sorted(bank.problems)
+    problems = sorted(bank.problems + ([] if filer else other_problems(root, bank)))
     on_github = bool(os.environ.get("GITHUB_ACTIONS"))
     for problem in problems:
         click.echo(str(problem))
@@ -225,6 +225,43 @@ def tjek(ctx: click.Context, filer: tuple[Path, ...]) -> None:
         click.echo(f"Tjekkede {files}: {len(problems)} {word}. Ret dem, og kør tjek igen.")
         sys.exit(1)
     click.echo(f"Tjekkede {files}: ingen problemer.")
+
+
+def other_problems(root: Path, bank: Bank) -> list[Problem]:
+    """The problems of the content files that are not stories: council.yml and the pages in docs/."""
+    from .council import load_council
+    from .docs import load_docs
+
+    _, council_problems = load_council(root, {m.slug: m.meta.name for m in bank.methods})
+    pages = load_docs(root / "docs", root)
+    bank.files_checked += sum(1 for f in pages.files if f.src_uri.endswith(".md")) + (root / "council.yml").is_file()
+    return council_problems + pages.problems
+
+
+# --- byg -------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--motor", type=click.Choice(["mkdocs", "properdocs", "zensical"]), default="mkdocs",
+              help="Programmet, der bygger sitet (standard: mkdocs).")
+@click.option("-d", "mappe", type=click.Path(file_okay=False, path_type=Path), default=Path("site"),
+              metavar="MAPPE", help="Mappen, sitet bygges i (standard: site).")
+@click.option("--ikke-streng", is_flag=True, help="Byg, selv om der er advarsler (ikke til udgivelse).")
+@click.pass_context
+def byg(ctx: click.Context, motor: str, mappe: Path, ikke_streng: bool) -> None:
+    """Byg hele videnbanken med MkDocs, ProperDocs eller Zensical.
+
+    Alle tre bygger det samme site ud fra de samme sider: kernen tjekker og laver siderne, og
+    motoren sætter dem ind i temaet. Derefter laves søgningen og sikkerhedspolitikken.
+    """
+    from . import engines
+
+    root = _root(ctx)
+    try:
+        engines.build(root / "mkdocs.yml", motor, mappe, strict=not ikke_streng, say=click.echo)
+    except engines.EngineError as e:
+        _fail(str(e))
+    click.echo(f"Sitet er bygget med {motor} i {mappe}")
 
 
 # --- vis -------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from typing import Any, Literal
 import markdown
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import urls
 from .derive import Catalogue, StoryEntry
 from .model import Method, Principle, Story
 
@@ -42,18 +43,17 @@ CSV_DELIMITER = ";"
 CSV_LINE_END = "\r\n"
 BOM = "\ufeff"
 
-JSON_FILE = "data/historier.json"
-SCHEMA_FILE = "data/historier.schema.json"
-CSV_FILE = "data/historier.csv"
-SITE_FEED = "feeds/historier.xml"
+JSON_FILE = urls.DATA_JSON
+SCHEMA_FILE = urls.DATA_SCHEMA
+CSV_FILE = urls.DATA_CSV
+SITE_FEED = urls.SITE_FEED
 ATOM = "http://www.w3.org/2005/Atom"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def principle_feed(slug: str) -> str:
-    return f"feeds/principper/{slug}.xml"
+principle_feed = urls.principle_feed
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def newest_date(stories: Sequence[StoryEntry]) -> dt.date | None:
 
 
 def story_url(site: Site, slug: str) -> str:
-    return site.link(f"historier/{slug}/")
+    return site.link(urls.story(slug))
 
 
 def story_record(story: StoryEntry, site: Site) -> dict[str, Any]:
@@ -154,8 +154,8 @@ def document(catalogue: Catalogue, site: Site) -> dict[str, Any]:
         "licens": site.licence,
         "opdateret": updated.isoformat() if updated else None,
         "antal": len(stories),
-        "principper": [_record(p.slug, site.link(f"principper/{p.slug}/"), p.meta) for p in catalogue.principles],
-        "metoder": [_record(m.slug, site.link(f"metoder/{m.slug}/"), m.meta) for m in catalogue.methods],
+        "principper": [_record(p.slug, site.link(urls.principle(p.slug)), p.meta) for p in catalogue.principles],
+        "metoder": [_record(m.slug, site.link(urls.method(m.slug)), m.meta) for m in catalogue.methods],
         "historier": [story_record(s, site) for s in stories],
     }
 
@@ -374,7 +374,7 @@ def atom_feed(
         _sub(entry, "summary", plain_text(story.meta.summary), type="text")
         for ref in story.meta.principles:
             principle = catalogue.principle_by_slug[ref.slug]
-            _sub(entry, "category", term=ref.slug, label=principle.meta.name, scheme=site.link("principper/"))
+            _sub(entry, "category", term=ref.slug, label=principle.meta.name, scheme=site.link(urls.PRINCIPLES))
         for actor in story.meta.actors:
             _sub(_sub(entry, "contributor"), "name", actor.name)
     ET.indent(feed)
@@ -406,7 +406,7 @@ def files(catalogue: Catalogue, site: Site) -> dict[str, bytes]:
         SCHEMA_FILE: _json_bytes(json_schema(catalogue, site)),
         CSV_FILE: csv_bytes(catalogue, site),
         SITE_FEED: atom_feed(catalogue, site, stories, SITE_FEED, f"{site.name}: alle historier",
-                             "De nyeste historier om samskabelse.", "historier/"),
+                             "De nyeste historier om samskabelse.", urls.STORIES),
     }
     for principle in catalogue.principles:
         path = principle_feed(principle.slug)
@@ -414,7 +414,7 @@ def files(catalogue: Catalogue, site: Site) -> dict[str, bytes]:
         out[path] = atom_feed(
             catalogue, site, chosen, path, f"{site.name}: {principle.meta.name}",
             f"De nyeste historier, der viser princip {principle.meta.number}: {principle.meta.name}.",
-            f"principper/{principle.slug}/",
+            urls.principle(principle.slug),
         )
     return out
 

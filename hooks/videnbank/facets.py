@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from .derive import Catalogue, StoryEntry, period_text
+from .derive import Catalogue, StoryEntry
 from .model import slugify
 
 PER_PAGE = 50
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 Match = Literal["any", "all", "min"]
 Control = Literal["checkbox", "select"]
@@ -197,33 +197,41 @@ def _matches(known: dict[str, Facet], chosen: dict[str, list[str]], values: Stor
 def index_data(catalogue: Catalogue) -> dict[str, Any]:
     """The compact index the overview's filter fetches on demand.
 
-    ``stories`` holds one array per visible story, newest first, laid out as ``fields``:
-    slug, title, period text, draft flag (1 in preview), then for each field facet the
-    positions of the story's values in that facet's ``values``.
+    ``stories`` holds one array per visible story, newest first, laid out as ``fields``: the
+    values of its card (views.card: address, title, place · period · status, summary, draft
+    flag), then for each field facet the positions of the story's values in that facet's
+    ``values``. The principle facet also carries each principle's address and name, for the
+    card's badges.
     """
+    from . import urls, views  # views imports this module
+
     stories = _values(catalogue)
     all_facets = _facets(catalogue, stories)
     position = {f.key: {v.value: i for i, v in enumerate(f.values)} for f in all_facets}
-    periods: dict[Any, str] = {}  # many stories share a period; the Danish date text is not free
+    metas: dict[Any, str] = {}  # many stories share place, period and status; the Danish text is not free
     rows: list[list[Any]] = []
     for story, values in stories:
-        period = (story.meta.period, story.meta.status)
-        if period not in periods:
-            periods[period] = period_text(story.meta) if story.meta.period else ""
-        row: list[Any] = [
-            story.slug,
-            story.meta.title,
-            periods[period],
-            int(catalogue.is_draft(story)),
-        ]
+        m = story.meta
+        key = (m.municipality, m.place, m.period, m.status)
+        if key not in metas:
+            metas[key] = views.card_meta(catalogue, story)
+        row: list[Any] = [urls.story(story.slug), m.title, metas[key], m.summary, int(catalogue.is_draft(story))]
         row.extend(sorted(position[key][v] for v in values[key]) for key in FIELD_KEYS)
         rows.append(row)
+    principles = catalogue.principle_by_slug
+
+    def extra(f: Facet) -> dict[str, Any]:
+        if f.key != "princip":
+            return {}
+        return {"urls": [urls.principle(v.value) for v in f.values],
+                "names": [principles[v.value].meta.name for v in f.values]}
+
     return {
         "version": INDEX_VERSION,
-        "fields": ["slug", "title", "period", "draft", *FIELD_KEYS],
+        "fields": ["url", "title", "meta", "summary", "draft", *FIELD_KEYS],
         "facets": [
             {"key": f.key, "match": f.match, **({"of": f.of} if f.of else {}),
-             "values": [v.value for v in f.values], "labels": [v.label for v in f.values]}
+             "values": [v.value for v in f.values], "labels": [v.label for v in f.values], **extra(f)}
             for f in all_facets
         ],
         "stories": rows,

@@ -73,7 +73,7 @@ class Indexer:
         self._index = int(answer["index_id"])
 
     def add(self, url: str, html: str) -> None:
-        """Queue one built page (its address on the site, e.g. '/historier/x/'); returns at once."""
+        """Queue one built page (its address on the site, e.g. '/a/b/'); returns at once."""
         self.pages += 1
         self._send({"type": "AddFile", "index_id": self._index, "file_path": None, "url": url,
                     "file_contents": html}, add=True)

@@ -1,125 +1,289 @@
-"""The site plan: every page and file the bank adds to a site, with its address and source.
+"""The site plan: every page and file of the site as plain data, made by the core alone.
 
-Plain data, no MkDocs: the hook turns each ``Generated`` into a file of the build.
+``build_plan`` loads and checks every content file (stories, principles, methods, council.yml
+and the hand-written pages in docs/), renders every body with the one renderer and sanitiser
+(render.py), and gives each page its address, title, description, template and view (views.py).
+An engine only wraps the pages in the theme: the MkDocs hook hands them over in memory
+(hooks/mkdocs_hooks.py); ``engines.write_tree`` writes them to disk for ProperDocs and Zensical.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import html
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import export, facets, startguide
-from .council import COUNCIL_FILE, Council
+from . import docs, export, facets, gitdates, schema, startguide, urls, views
+from .council import COUNCIL_FILE, Council, composition_notices, load_council
 from .derive import Catalogue
+from .evaluation import evaluate
+from .load import load_bank
+from .problems import Problem
+from .render import Renderer
+from .safety import image_source
 
-STORIES_URL = "historier"
-PRINCIPLES_URL = "principper"
-METHODS_URL = "metoder"
-COUNCIL_URL = "raadet"
-EVALUATION_URL = "evaluering"
 EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
+# Left out of the search index: listings of other stories (they would match every search), the
+# facts panel (its labels would be every story's snippet), buttons and permalinks.
+SEARCH_EXCLUDE = (".vb-cards", ".vb-related", ".vb-facts", ".headerlink", ".md-content__button",
+                  ".md-source-file", ".vb-compact")
 
 
 @dataclass(frozen=True)
-class Generated:
-    """One generated file: where it goes in the site, its content, and the file to edit for it."""
+class Page:
+    """One page: where it goes, what it is called, which template lays it out, and its view."""
 
     src_uri: str
-    content: str | bytes
-    edit_uri: str | None = None
+    title: str
+    template: str
+    view: dict[str, Any]
+    description: str = ""
+    edit_path: str | None = None
+    hide: tuple[str, ...] = ()
+    search: bool = True
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The front matter an engine sees. Titles are escaped: Material and Zensical print the
+        title into <title> as it is."""
+        meta: dict[str, Any] = {"title": html.escape(self.title), "template": self.template}
+        if self.description:
+            meta["description"] = html.escape(self.description)
+        if self.hide:
+            meta["hide"] = list(self.hide)
+        meta["vb"] = {**self.view, "search": self.search}
+        return meta
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file that is not a page: open data, feeds, the filter index, a story's image."""
+
+    src_uri: str
+    content: str | bytes | None = None
+    source: Path | None = None
+
+
+@dataclass
+class Plan:
+    pages: dict[str, Page] = field(default_factory=dict)
+    assets: list[Asset] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    catalogue: Catalogue | None = None
+
+    def add(self, page: Page) -> None:
+        self.pages[page.src_uri] = page
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    site: export.Site
+    docs_dir: Path
+    preview: bool = False
+    only: list[Path] | None = None
+    check_markup: bool = True
+    nav_sources: frozenset[str] = frozenset()
+
+
+def build_plan(settings: Settings) -> Plan:
+    """Load, check, derive and render the whole bank. Problems are collected in ``plan.problems``;
+    the plan's pages are only complete when there are none."""
+    plan = Plan()
+    bank = load_bank(settings.root, only=settings.only, check_markup=settings.check_markup)
+    method_names = {m.slug: m.meta.name for m in bank.methods}
+    council, council_problems = load_council(settings.root, method_names)
+    hand_written = docs.load_docs(settings.docs_dir, settings.root, check_markup=settings.check_markup)
+    plan.problems = bank.problems + council_problems + hand_written.problems
+    if plan.problems:
+        return plan
+    catalogue = Catalogue(bank, preview=settings.preview or settings.only is not None)
+    plan.catalogue = catalogue
+    evaluation = evaluate(catalogue.stories, catalogue.principles, method_names, council)
+    notices = composition_notices(council) if council else []
+    plan.notices = [f"rådets sammensætning: {n}" for n in notices]
+    site = settings.site
+    last_changed = gitdates.last_changed(settings.root)
+    open_data = export.files(catalogue, site)
+
+    known = {f.src_uri for f in hand_written.files} | _generated_sources(catalogue, council) | set(open_data)
+    renderer = Renderer(known)
+
+    def render(text: str, src_uri: str, path: str) -> str:
+        result = renderer.render(text, src_uri)
+        for target in result.broken_links:
+            plan.problems.append(Problem(
+                path, _line_of(text, target), "tekst", f"linket '{target}' peger på en side, der ikke findes",
+                "ret linket, så det peger på en fil i docs/ eller en side, videnbanken laver",
+            ))
+        return result.html
+
+    for story in catalogue.stories:
+        body = render(story.body, urls.src_uri(urls.story(story.slug)), story.path)
+        view = views.story(catalogue, story, site, body, last_changed.get(story.path))
+        plan.add(Page(urls.src_uri(urls.story(story.slug)), story.meta.title, "historie.html", view,
+                      story.meta.summary, story.path))
+        for image in story.meta.images:
+            name = image.file.rsplit("/", 1)[-1]
+            plan.assets.append(Asset(urls.story_file(story.slug, name),
+                                     source=image_source(settings.root / story.path, image.file)))
+    for p in catalogue.principles:
+        src = urls.src_uri(urls.principle(p.slug))
+        body = render(p.body, src, p.path)
+        for n in range(1, views.card_pages(len(catalogue.by_principle[p.slug])) + 1):
+            page_src = urls.src_uri(urls.principle(p.slug, n))
+            title = p.meta.name if n == 1 else f"{p.meta.name} – side {n}"
+            plan.add(Page(page_src, title, "princip.html", views.principle(catalogue, p, body, n),
+                          p.meta.statement, p.path))
+    for m in catalogue.methods:
+        src = urls.src_uri(urls.method(m.slug))
+        body = render(m.body, src, m.path)
+        for n in range(1, views.card_pages(len(catalogue.by_method[m.slug])) + 1):
+            page_src = urls.src_uri(urls.method(m.slug, n))
+            title = m.meta.name if n == 1 else f"{m.meta.name} – side {n}"
+            plan.add(Page(page_src, title, "metode.html", views.method(catalogue, m, body, n),
+                          m.meta.statement, m.path))
+    _listings(plan, catalogue)
+    if council is not None:
+        plan.add(Page(urls.src_uri(urls.COUNCIL), council.name, "raadet.html",
+                      views.council(catalogue, council, notices), edit_path=COUNCIL_FILE))
+    plan.add(Page(urls.src_uri(urls.EVALUATION), "Evaluering", "evaluering.html",
+                  views.evaluation(evaluation, council)))
+    guide_src = urls.src_uri(urls.STARTGUIDE)
+    plan.add(Page(guide_src, "Startguide: principper og metoder", "startguide.html",
+                  {"kind": "startguide", "title": "Startguide: principper og metoder",
+                   "body_html": render(startguide.markdown(catalogue), guide_src, "startguide")}))
+    data_view = _data_view(catalogue, site)
+    vocabulary = schema.Vocabulary({p.slug: p.meta.name for p in catalogue.principles}, method_names)
+    for doc in hand_written.pages:
+        text = doc.body
+        if schema.GUIDE_MARKER in text:
+            text = schema.render_guide(text, schema.story_schema(vocabulary))
+        body = render(text, doc.src_uri, doc.path)
+        view = {"kind": "page", "title": doc.title, "body_html": body}
+        if doc.template == "forside.html":
+            view = views.home(catalogue, body)
+        elif doc.template == "data.html":
+            view = {**data_view, "body_html": body}
+        elif doc.template == "principper.html":
+            view = views.principles_index(catalogue, body)
+        plan.add(Page(doc.src_uri, doc.title, doc.template, view, doc.description, doc.path,
+                      tuple(doc.hide)))
+    site_feed = {"title": f"{site.name}: alle historier", "url": urls.SITE_FEED}
+    for page in plan.pages.values():
+        feed = page.view.get("feed")
+        page.view["feeds"] = [site_feed] + ([{"title": f"{site.name}: {page.title}", "url": feed}] if feed else [])
+    plan.assets += [Asset(src, content) for src, content in open_data.items()]
+    # Material's bundle fetches "sitemap.xml" beside the target of every <link rel="alternate"> (for
+    # language versions); an empty one beside the feeds keeps that from being a 404 on every page view.
+    for folder in sorted({src.rsplit("/", 1)[0] for src in open_data if src.endswith(".xml")}):
+        plan.assets.append(Asset(f"{folder}/sitemap.xml", EMPTY_SITEMAP))
+    plan.assets += [Asset(f.src_uri, source=f.path) for f in hand_written.files if not f.src_uri.endswith(".md")]
+    return plan
+
+
+def _listings(plan: Plan, catalogue: Catalogue) -> None:
+    facet_list = facets.facets(catalogue)
+    for n in range(1, facets.page_count(len(catalogue.stories)) + 1):
+        listing = facets.listing(catalogue, n)
+        title = "Historier" if n == 1 else f"Historier – side {n}"
+        view = views.stories_page(catalogue, listing, facet_list if n == 1 else [])
+        plan.add(Page(urls.src_uri(urls.stories_page(n)), title, "historier.html", view, search=False))
+    plan.assets.append(Asset(urls.STORIES_INDEX, facets.index_json(catalogue)))
+    plan.add(Page(urls.src_uri(urls.PRINCIPLES), "Principper", "principper.html",
+                  views.principles_index(catalogue), search=False))
+    plan.add(Page(urls.src_uri(urls.METHODS), "Metoder", "metoder.html", views.methods_index(catalogue),
+                  search=False))
+
+
+def _generated_sources(catalogue: Catalogue, council: Council | None) -> set[str]:
+    """The source names of the pages this plan makes, for links from hand-written pages."""
+    addresses = [urls.STORIES, urls.PRINCIPLES, urls.METHODS, urls.EVALUATION, urls.STARTGUIDE]
+    addresses += [urls.story(s.slug) for s in catalogue.stories]
+    addresses += [urls.principle(p.slug) for p in catalogue.principles]
+    addresses += [urls.method(m.slug) for m in catalogue.methods]
+    if council is not None:
+        addresses.append(urls.COUNCIL)
+    sources = {urls.src_uri(a) for a in addresses}
+    # Also written as '<folder>/x.md' (the usual MkDocs spelling), besides '<folder>/x/index.md'.
+    sources |= {urls.src_uri(a)[: -len("/index.md")] + ".md" for a in addresses if a}
+    return sources
+
+
+def _data_view(catalogue: Catalogue, site: export.Site) -> dict[str, Any]:
+    d = export.overview(catalogue, site)
+    return {
+        "kind": "data",
+        "data_feeds": [{"url": f.path, "title": f.title} for f in d.feeds],
+        "feed_note": f"Feeds har de {d.feed_length} nyeste historier. Alle historier står i JSON- og CSV-filen.",
+        "schema_url": d.schema_file,
+        "story_fields": [dataclasses.asdict(f) | {"required": "ja" if f.required else "nej"} for f in d.story_fields],
+        "separator": d.separator.strip(),
+        "delimiter": d.delimiter,
+        "columns": [{"name": c.name, "description": c.description} for c in d.columns],
+        "principles": [{"number": p.meta.number, "slug": p.slug, "name": p.meta.name, "url": urls.principle(p.slug)}
+                       for p in catalogue.principles],
+        "methods": [{"slug": m.slug, "name": m.meta.name, "url": urls.method(m.slug)} for m in catalogue.methods],
+        "count": views.plural(d.count, "udgiven historie", "udgivne historier"),
+        "version": d.version,
+        "licence": site.licence,
+    }
+
+
+def _line_of(text: str, needle: str) -> int:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 1
 
 
 # Characters YAML does not allow raw (PyYAML's reader); JSON leaves them unescaped.
 _NOT_YAML = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
 
 
-def page(meta: dict[str, Any], body: str = "") -> str:
-    """A Markdown page with ``meta`` as front matter."""
-    # Front matter as JSON, which is YAML: at thousands of pages yaml.safe_dump costs seconds.
-    front = json.dumps(meta, ensure_ascii=False)
-    if _NOT_YAML.search(front):
-        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
-    return "---\n" + front + "\n---\n\n" + body
+def front_matter(meta: dict[str, Any], body: str = "") -> str:
+    """A Markdown page with ``meta`` as front matter (JSON, which is YAML and much faster to write)."""
+    text = json.dumps(meta, ensure_ascii=False, default=_json_default)
+    if _NOT_YAML.search(text):
+        text = yaml.safe_dump(json.loads(text), allow_unicode=True, sort_keys=False)
+    return "---\n" + text + "\n---\n\n" + body
 
 
-def plan(catalogue: Catalogue, council: Council | None, site: export.Site) -> list[Generated]:
-    """Every page and data file of the bank, in a stable order."""
-    return [
-        *_listing_pages(catalogue),
-        *_content_pages(catalogue),
-        *_council_pages(council),
-        *_open_data(catalogue, site),
-    ]
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} kan ikke skrives som JSON")
 
 
-def _listing_pages(catalogue: Catalogue) -> list[Generated]:
-    pages = [
-        Generated(f"{STORIES_URL}/index.md",
-                  page({"title": "Historier", "template": "historier.html", "videnbank_side": 1})),
-        Generated(f"{STORIES_URL}/index.json", facets.index_json(catalogue)),
-        Generated(f"{PRINCIPLES_URL}/index.md", page({"title": "Principper", "template": "principper.html"})),
-        Generated(f"{METHODS_URL}/index.md", page({"title": "Metoder", "template": "metoder.html"})),
-    ]
-    for n in range(2, facets.page_count(len(catalogue.stories)) + 1):
-        meta = {"title": f"Historier – side {n}", "template": "historier.html", "videnbank_side": n}
-        pages.append(Generated(f"{STORIES_URL}/side/{n}.md", page(meta)))
-    return pages
+def files(plan: Plan) -> Iterator[tuple[str, str | bytes | Path]]:
+    """Every page and file of the plan as (src_uri, content or file to copy), pages with their
+    full front matter: the docs tree an engine without hooks builds."""
+    for page in plan.pages.values():
+        yield page.src_uri, front_matter(page.meta)
+    for asset in plan.assets:
+        if asset.source is not None:
+            yield asset.src_uri, asset.source
+        elif asset.content is not None:
+            yield asset.src_uri, asset.content
 
 
-def _content_pages(catalogue: Catalogue) -> list[Generated]:
-    pages: list[Generated] = []
-    for story in catalogue.stories:
-        # Material prints title and description unescaped; they are text, so escape them here.
-        meta = {"title": html.escape(story.meta.title), "description": html.escape(story.meta.summary),
-                "template": "historie.html", "videnbank_story": story.slug}
-        pages.append(Generated(f"{STORIES_URL}/{story.slug}.md", page(meta, story.body), story.path))
-    for principle in catalogue.principles:
-        meta = {"title": principle.meta.name, "description": principle.meta.statement,
-                "template": "princip.html", "videnbank_principle": principle.slug}
-        pages.append(Generated(f"{PRINCIPLES_URL}/{principle.slug}.md", page(meta, principle.body), principle.path))
-    for method in catalogue.methods:
-        meta = {"title": method.meta.name, "description": method.meta.statement,
-                "template": "metode.html", "videnbank_method": method.slug}
-        pages.append(Generated(f"{METHODS_URL}/{method.slug}.md", page(meta, method.body), method.path))
-    return pages
-
-
-def _council_pages(council: Council | None) -> list[Generated]:
-    pages: list[Generated] = []
-    if council is not None:
-        meta = {"title": council.name, "template": "raadet.html", "videnbank_council": True}
-        pages.append(Generated(f"{COUNCIL_URL}/index.md", page(meta), COUNCIL_FILE))
-    meta = {"title": "Evaluering", "template": "evaluering.html", "videnbank_evaluation": True}
-    pages.append(Generated(f"{EVALUATION_URL}/index.md", page(meta)))
-    return pages
-
-
-def _open_data(catalogue: Catalogue, site: export.Site) -> list[Generated]:
-    """The start guide page, the open-data files and the feeds (export.py)."""
-    meta = {"title": "Startguide: principper og metoder", "template": "startguide.html"}
-    files: dict[str, str | bytes] = {f"{startguide.URL}/index.md": page(meta, startguide.markdown(catalogue))}
-    files |= export.files(catalogue, site)
-    # Material's bundle fetches "sitemap.xml" beside the target of every <link rel="alternate"> (for
-    # language versions); an empty one beside the feeds keeps that from being a 404 on every page view.
-    for folder in sorted({src.rsplit("/", 1)[0] for src in files if src.endswith(".xml")}):
-        files[f"{folder}/sitemap.xml"] = EMPTY_SITEMAP
-    return [Generated(src, content) for src, content in files.items()]
-
-
-def without_page(nav: Any, src_uri: str) -> Any:
-    """``nav`` without the entries pointing at ``src_uri`` (a page this bank does not have)."""
+def prune_nav(nav: Any, plan: Plan) -> Any:
+    """``nav`` without the entries for pages this bank does not make (no council.yml: no council page)."""
+    generated = {urls.src_uri(urls.COUNCIL)}
     if not isinstance(nav, list):
         return nav
     kept: list[Any] = []
     for item in nav:
         value = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item
-        if value == src_uri:
+        if isinstance(value, str) and value in generated and value not in plan.pages:
             continue
-        kept.append({k: without_page(v, src_uri) for k, v in item.items()} if isinstance(item, dict) else item)
+        kept.append({k: prune_nav(v, plan) for k, v in item.items()} if isinstance(item, dict) else item)
     return kept

@@ -2,17 +2,16 @@
 
 The guide is one Markdown page built from the principle and method files, so it follows the bank's
 own vocabulary (four principles or six) and its texts are rendered and searched like any page.
-The page lives one folder deep (``startguide/index.md``), like the principle and method pages, so
-relative links in their texts keep working.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 
+from . import urls
 from .derive import Catalogue
 
-URL = "startguide"
 _HEADING = re.compile(r"^(#{1,6})(?=[ \t])")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -30,6 +29,12 @@ def demote(body: str, levels: int) -> str:
     return "\n".join(out)
 
 
+def _link(address: str) -> str:
+    """A Markdown link from the guide's own source file to the page at ``address``."""
+    here = posixpath.dirname(urls.src_uri(urls.STARTGUIDE))
+    return posixpath.relpath(urls.src_uri(address), here)
+
+
 def markdown(catalogue: Catalogue) -> str:
     parts: list[str] = ["## Principperne", ""]
     for p in catalogue.principles:
@@ -40,7 +45,7 @@ def markdown(catalogue: Catalogue) -> str:
             parts += ["#### Spørgsmål til refleksion", ""]
             parts += [f"- {q}" for q in p.meta.questions]
             parts.append("")
-        parts += [f"[Historier, der viser princip {p.meta.number}: {p.meta.name}](../principper/{p.slug}.md)", ""]
+        parts += [f"[Historier, der viser princip {p.meta.number}: {p.meta.name}]({_link(urls.principle(p.slug))})", ""]
     parts += ["## Metodekataloget", ""]
     if not catalogue.methods:
         parts += ["Der er endnu ingen metoder i videnbanken.", ""]
@@ -48,5 +53,5 @@ def markdown(catalogue: Catalogue) -> str:
         parts += [f"### {m.meta.name}", "", f"**{m.meta.statement}**", ""]
         if m.body.strip():
             parts += [demote(m.body.strip(), 2), ""]
-        parts += [f"[Historier med metoden {m.meta.name}](../metoder/{m.slug}.md)", ""]
+        parts += [f"[Historier med metoden {m.meta.name}]({_link(urls.method(m.slug))})", ""]
     return "\n".join(parts)

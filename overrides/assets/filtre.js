@@ -1,7 +1,8 @@
-/* Filters on the stories overview (/historier/). Plain JavaScript, no libraries.
+/* Filters on the stories overview. Plain JavaScript, no libraries.
  *
- * The compact index historier/index.json (made by hooks/videnbank/facets.py) is fetched only
- * when a filter is used. The filter state lives in the address (?princip=...&metode=...), so a
+ * The compact index (made by hooks/videnbank/facets.py, its address in the form's data-index) is
+ * fetched only when a filter is used. Each result is the page's own story card: the <template>
+ * #vb-card-template, filled from the index's row, which carries the addresses. The filter state lives in the address (?princip=...&metode=...), so a
  * filtered view can be shared and reloaded, and every change is a history entry, so the back
  * button undoes it. Matching mirrors facets.select: "any" = at least one chosen value, "all" =
  * every chosen value, "min" = at least that many values of another facet; facets combine with
@@ -22,8 +23,8 @@
   var status = document.getElementById("vb-filter-status");
   var total = Number(form.dataset.total);
   var here = window.location.href;
-  var storiesBase = new URL(form.dataset.stories, here).href;
-  var principlesBase = new URL(form.dataset.principles, here).href;
+  var root = new URL(form.dataset.root, here).href;
+  var template = document.getElementById("vb-card-template");
   var indexUrl = new URL(form.dataset.index, here).href;
 
   var names = [];
@@ -66,7 +67,7 @@
       f.values.forEach(function (value, i) { position[value] = i; });
       facets[f.key] = {
         match: f.match, field: field[f.of || f.key], position: position,
-        values: f.values, labels: f.labels,
+        values: f.values, labels: f.labels, urls: f.urls, names: f.names,
       };
     });
     return { field: field, facets: facets, stories: data.stories };
@@ -152,47 +153,31 @@
     });
   }
 
-  function element(tag, className, text) {
-    var el = document.createElement(tag);
-    if (className) {
-      el.className = className;
-    }
-    if (text !== undefined) {
-      el.textContent = text;
-    }
-    return el;
-  }
-
   function card(index, row) {
     var f = index.field;
-    var li = element("li", "vb-card");
-    var title = element("h3", "vb-card__title");
-    var link = element("a", "", row[f.title]);
-    link.href = storiesBase + row[f.slug] + "/";
-    title.appendChild(link);
-    if (row[f.draft]) {
-      title.appendChild(document.createTextNode(" "));
-      title.appendChild(element("span", "vb-draft-tag", "Kladde"));
+    var li = template.content.firstElementChild.cloneNode(true);
+    var link = li.querySelector("[data-vb=link]");
+    link.textContent = row[f.title];
+    link.href = new URL(row[f.url], root).href;
+    var draft = li.querySelector("[data-vb=draft]");
+    if (draft && !row[f.draft]) {
+      draft.previousSibling && draft.previousSibling.nodeType === 3 && draft.previousSibling.remove();
+      draft.remove();
     }
-    li.appendChild(title);
-    var meta = [];
-    row[f.kommune].forEach(function (i) { meta.push(index.facets.kommune.labels[i]); });
-    if (row[f.period]) {
-      meta.push(row[f.period]);
-    }
-    row[f.status].forEach(function (i) { meta.push(index.facets.status.labels[i]); });
-    li.appendChild(element("p", "vb-card__meta", meta.join(" · ")));
-    var badges = element("ul", "vb-badges");
-    badges.setAttribute("aria-label", "Principper");
+    li.querySelector("[data-vb=meta]").textContent = row[f.meta];
+    li.querySelector("[data-vb=summary]").textContent = row[f.summary];
+    var badges = li.querySelector("[data-vb=badges]");
+    var badge = badges.querySelector("li");
+    badges.textContent = "";
     var principles = index.facets.princip;
     row[f.princip].forEach(function (i) {
-      var item = element("li");
-      var badge = element("a", "vb-badge", principles.labels[i]);
-      badge.href = principlesBase + principles.values[i] + "/";
-      item.appendChild(badge);
+      var item = badge.cloneNode(true);
+      var a = item.querySelector("a");
+      a.textContent = principles.labels[i];
+      a.title = principles.names[i];
+      a.href = new URL(principles.urls[i], root).href;
       badges.appendChild(item);
     });
-    li.appendChild(badges);
     return li;
   }
 

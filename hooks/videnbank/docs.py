@@ -1,0 +1,107 @@
+"""The hand-written pages in docs/: loaded and checked like every other content file.
+
+They pass the same markup rules as stories (no raw HTML, no script links, no attributes in
+``{...}``); the secretariat's pages may use what Markdown offers beyond that (admonitions,
+tables, classes such as ``{ .md-button }``). Files that are not Markdown (images, downloads) are
+copied as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import safety
+from .problems import Problem, choose_from
+from .schema import GUIDE_MARKER
+from .source import read_source
+
+PAGE_TEMPLATE = "side.html"
+TEMPLATES = {
+    PAGE_TEMPLATE: "en almindelig side",
+    "forside.html": "forsiden med principperne og de nyeste historier",
+    "data.html": "siden om åbne data med tabellerne over felter og filer",
+}
+FIELDS = ("title", "description", "template", "hide")
+HIDE = ("navigation", "toc", "footer", "path", "tags")
+_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class DocPage:
+    src_uri: str
+    path: str
+    title: str
+    body: str
+    template: str = PAGE_TEMPLATE
+    description: str = ""
+    hide: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocFile:
+    src_uri: str
+    path: Path
+
+
+@dataclass
+class Docs:
+    pages: list[DocPage] = field(default_factory=list)
+    files: list[DocFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_docs(docs_dir: Path, root: Path, *, check_markup: bool = True) -> Docs:
+    out = Docs()
+    if not docs_dir.is_dir():
+        return out
+    for file in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
+        src_uri = file.relative_to(docs_dir).as_posix()
+        if any(part.startswith(".") for part in src_uri.split("/")):
+            continue
+        if file.suffix != ".md":
+            out.files.append(DocFile(src_uri, file))
+            continue
+        out.files.append(DocFile(src_uri, file))
+        display = file.relative_to(root).as_posix() if file.is_relative_to(root) else file.as_posix()
+        page = _load_page(out, file, src_uri, display, check_markup)
+        if page is not None:
+            out.pages.append(page)
+    return out
+
+
+def _load_page(out: Docs, file: Path, src_uri: str, display: str, check_markup: bool) -> DocPage | None:
+    src = read_source(file, display)
+    if not src.data and not file.read_bytes().lstrip(b"\xef\xbb\xbf").startswith(b"---"):
+        # A page without front matter is all text.
+        src.problems = [p for p in src.problems if p.field != "front matter"]
+    checked_body = src.body.replace(GUIDE_MARKER, "")
+    body = src.body
+    if check_markup:
+        src.body = checked_body
+        safety.check_front_matter_markup(src)
+        safety.check_body_markup(src)
+        src.body = body
+    for key in src.data:
+        if key not in FIELDS:
+            src.problem((key,), str(key), f"ukendt felt '{key}'", "brug kun " + ", ".join(FIELDS))
+    template = src.data.get("template", PAGE_TEMPLATE)
+    if template not in TEMPLATES:
+        src.problem(("template",), "template", f"skabelonen '{template}' findes ikke", choose_from(template, TEMPLATES))
+    hide = src.data.get("hide") or []
+    if not isinstance(hide, list) or not all(h in HIDE for h in hide):
+        src.problem(("hide",), "hide", "skal være en liste med nogle af: " + ", ".join(HIDE), "ret listen")
+        hide = []
+    title = src.data.get("title")
+    if title is None and (heading := _H1.search(body)):
+        title = heading.group(1)
+    description = src.data.get("description", "")
+    for name, value in (("title", title), ("description", description)):
+        if value is not None and not isinstance(value, str):
+            src.problem((name,), name, "skal være tekst", "skriv en tekst efter kolon")
+    out.problems.extend(src.problems)
+    if src.problems:
+        return None
+    return DocPage(src_uri, display, str(title or file.stem), body, str(template), str(description or ""),
+                   tuple(hide))

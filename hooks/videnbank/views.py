@@ -1,0 +1,393 @@
+"""View objects: what each page's template lays out, as plain data with every label resolved.
+
+Every value is a dict, list, string, number or bool, so the same view reaches a template through
+MkDocs' hook (in memory) or through a page's front matter on disk (ProperDocs, Zensical).
+Addresses come from ``urls`` and are relative to the site root; templates print them with
+``| url``. Texts are raw text (templates escape them); ``*_html`` values are rendered and
+sanitised here and printed as they are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from . import urls
+from .council import Council
+from .derive import Catalogue, StoryEntry, actors_by_sector, danish_date, period_text
+from .evaluation import Evaluation
+from .export import Site
+from .facets import Facet, Listing
+from .load import Entry
+from .model import Method, Principle
+
+View = dict[str, Any]
+
+# Principle and method pages list this many story cards a page, like the overview.
+CARDS_PER_PAGE = 50
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """'1 historie', '3 historier'."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside <script>: no character can end the element or start a comment."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def dates(day: dt.date) -> View:
+    return {"iso": day.isoformat(), "text": danish_date(day)}
+
+
+def principle_badge(catalogue: Catalogue, slug: str) -> View:
+    p = catalogue.principle_by_slug[slug]
+    return {"label": f"{p.meta.number}. {p.meta.name}", "name": p.meta.name, "url": urls.principle(slug)}
+
+
+def card(catalogue: Catalogue, story: StoryEntry) -> View:
+    """One story in any listing; filtre.js fills the same card (the <template> in the overview)
+    from the index's rows, which carry the same values (facets.index_data)."""
+    m = story.meta
+    return {
+        "title": m.title,
+        "url": urls.story(story.slug),
+        "meta": card_meta(catalogue, story),
+        "summary": m.summary,
+        "draft": catalogue.is_draft(story),
+        "badges": [principle_badge(catalogue, r.slug) for r in m.principles],
+    }
+
+
+def card_meta(catalogue: Catalogue, story: StoryEntry) -> str:
+    """'Silkeborg, Kragelund · 2019 – 2020 · Afsluttet': place, period, status."""
+    m = story.meta
+    place = ", ".join(p for p in dict.fromkeys([m.municipality, m.place]) if p)
+    parts = [place, period_text(m) if m.period else "", catalogue.statuses[m.status]]
+    return " · ".join(p for p in parts if p)
+
+
+def _row(label: str, *items: View) -> View:
+    return {"label": label, "entries": list(items)}
+
+
+def _item(text: str, url: str | None = None, note: str | None = None, label: str | None = None) -> View:
+    return {"text": text, "url": url, "note": note, "label": label}
+
+
+def facts(catalogue: Catalogue, story: StoryEntry) -> list[View]:
+    """The facts panel: (label, items) rows; a row is left out when the story says nothing."""
+    m = story.meta
+    rows = [
+        _row("Principper", *(
+            _item(principle_badge(catalogue, r.slug)["label"], urls.principle(r.slug), r.how) for r in m.principles
+        )),
+        _row("Aktører", *(_item(", ".join(names), label=sector) for sector, names in actors_by_sector(m))),
+    ]
+    if m.methods:
+        rows.append(_row("Metoder", *(
+            _item(catalogue.method_by_slug[s].meta.name, urls.method(s)) for s in m.methods
+        )))
+    if m.target_groups:
+        rows.append(_row("Målgrupper", _item(", ".join(m.target_groups))))
+    if m.themes:
+        rows.append(_row("Temaer", _item(", ".join(m.themes))))
+    place = ", ".join(p for p in dict.fromkeys([m.municipality, m.place]) if p)
+    if place:
+        rows.append(_row("Kommune og sted", _item(place)))
+    if m.period:
+        rows.append(_row("Periode", _item(period_text(m))))
+    rows.append(_row("Status", _item(catalogue.statuses[m.status])))
+    if m.council_role != "ingen":
+        rows.append(_row("Rådet", _item(catalogue.council_roles[m.council_role])))
+    if m.results:
+        evaluated = "Resultaterne er evalueret." if m.results.evaluated else "Resultaterne er ikke evalueret."
+        rows.append(_row("Resultater", _item(m.results.text, note=evaluated)))
+    contact = [_item(m.contact.organisation)]
+    if m.contact.email:
+        contact.append(_item(m.contact.email, f"mailto:{m.contact.email}"))
+    if m.contact.phone:
+        contact.append(_item(f"Tlf. {m.contact.phone}"))
+    if m.contact.web:
+        contact.append(_item(m.contact.web, m.contact.web))
+    rows.append(_row("Kontakt", *contact))
+    return rows
+
+
+def related(catalogue: Catalogue, story: StoryEntry) -> list[View]:
+    out = []
+    for r in catalogue.related(story):
+        shared = [principle_badge(catalogue, s)["label"] for s in r.principles]
+        shared += [catalogue.method_by_slug[s].meta.name for s in r.methods]
+        shared += list(r.target_groups)
+        out.append({"title": r.story.meta.title, "url": urls.story(r.story.slug), "shared": ", ".join(shared)})
+    return out
+
+
+def story(
+    catalogue: Catalogue, entry: StoryEntry, site: Site, body_html: str, last_changed: dt.date | None
+) -> View:
+    m = entry.meta
+    address = urls.story(entry.slug)
+    changed = last_changed or m.added
+    jsonld: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": m.title,
+        "description": m.summary,
+        "url": site.link(address),
+        "datePublished": m.added.isoformat(),
+        "dateModified": changed.isoformat(),
+        "inLanguage": "da",
+        "about": [
+            {"@type": "DefinedTerm", "name": catalogue.principle_by_slug[r.slug].meta.name,
+             "description": catalogue.principle_by_slug[r.slug].meta.statement,
+             "url": site.link(urls.principle(r.slug)), "inDefinedTermSet": site.link(urls.PRINCIPLES)}
+            for r in m.principles
+        ],
+        "contributor": [{"@type": "Organization", "name": a.name} for a in m.actors],
+        "sourceOrganization": {"@type": "Organization", "name": m.contact.organisation},
+        "isPartOf": {"@type": "WebSite", "name": site.name, "url": site.url},
+    }
+    if m.municipality:
+        jsonld["spatialCoverage"] = {"@type": "Place", "name": m.municipality}
+    if m.themes:
+        jsonld["keywords"] = ", ".join(m.themes)
+    og = [
+        ("og:type", "article"), ("og:locale", "da_DK"), ("og:site_name", site.name),
+        ("og:title", m.title), ("og:description", m.summary), ("og:url", site.link(address)),
+        ("article:published_time", m.added.isoformat()),
+    ]
+    if last_changed:
+        og.append(("article:modified_time", last_changed.isoformat()))
+    og += [("article:tag", catalogue.principle_by_slug[r.slug].meta.name) for r in m.principles]
+    return {
+        "kind": "story",
+        "title": m.title,
+        "summary": m.summary,
+        "draft": catalogue.is_draft(entry),
+        "body_html": body_html,
+        "facts": facts(catalogue, entry),
+        "images": [
+            {"src": urls.story_file(entry.slug, i.file.rsplit("/", 1)[-1]), "alt": i.alt, "credit": i.credit}
+            for i in m.images
+        ],
+        "links": [{"title": link.title, "url": link.url} for link in m.links],
+        "sources": sources(entry),
+        "added": dates(m.added),
+        "changed": dates(last_changed) if last_changed else None,
+        "related": related(catalogue, entry),
+        "og": [{"property": p, "content": c} for p, c in og],
+        "jsonld": script_json(jsonld),
+    }
+
+
+def sources(entry: StoryEntry) -> list[View]:
+    """The story's sources (``kilder``), if the model has them."""
+    found = getattr(entry.meta, "sources", None) or []
+    out = []
+    for s in found:
+        data = s.model_dump() if hasattr(s, "model_dump") else dict(s)
+        out.append({k: (str(v) if v is not None else None) for k, v in data.items()})
+    return out
+
+
+def pagination(number: int, pages: int, address: Any) -> View | None:
+    """Links to every page of a paginated listing; ``address(n)`` gives page n's address."""
+    if pages <= 1:
+        return None
+    return {
+        "number": number,
+        "pages": pages,
+        "prev": address(number - 1) if number > 1 else None,
+        "next": address(number + 1) if number < pages else None,
+        "links": [{"number": n, "url": address(n), "current": n == number} for n in range(1, pages + 1)],
+    }
+
+
+def stories_page(catalogue: Catalogue, listing: Listing, facet_list: Sequence[Facet]) -> View:
+    last = listing.first + len(listing.stories) - 1
+    count = f"Videnbanken rummer {plural(listing.total, 'historie', 'historier')}, de nyeste først."
+    if listing.pages > 1:
+        count += f" Her vises nr. {listing.first}–{last}."
+    view: View = {
+        "kind": "stories",
+        "title": "Historier",
+        "number": listing.number,
+        "subtitle": f"side {listing.number} af {listing.pages}" if listing.number > 1 else "",
+        "count": count,
+        "first": listing.first,
+        "cards": [card(catalogue, s) for s in listing.stories],
+        "pagination": pagination(listing.number, listing.pages, urls.stories_page),
+        "filter": None,
+    }
+    if facet_list:
+        view["filter"] = {
+            "action": urls.STORIES,
+            "index": urls.STORIES_INDEX,
+            "root": urls.HOME,
+            "card_template": {"title": "", "url": urls.HOME, "meta": "", "summary": "", "draft": True,
+                              "badges": [{"label": "", "name": "", "url": urls.HOME}]},
+            "total": listing.total,
+            "groups": [
+                {"key": f.key, "id": f"vb-f-{f.key}", "label": f.label, "hint": f.hint, "control": f.control,
+                 "options": [{"value": v.value, "label": v.label, "count": v.count} for v in f.values]}
+                for f in facet_list if f.values
+            ],
+        }
+    return view
+
+
+def _story_cards(catalogue: Catalogue, stories: Sequence[StoryEntry], number: int, address: Any) -> View:
+    pages = max(1, -(-len(stories) // CARDS_PER_PAGE))
+    start = (number - 1) * CARDS_PER_PAGE
+    return {
+        "count": len(stories),
+        "first": start + 1,
+        "cards": [card(catalogue, s) for s in stories[start:start + CARDS_PER_PAGE]],
+        "pagination": pagination(number, pages, address),
+    }
+
+
+def card_pages(count: int) -> int:
+    return max(1, -(-count // CARDS_PER_PAGE))
+
+
+def principle(catalogue: Catalogue, entry: Entry[Principle], body_html: str, number: int) -> View:
+    stories = catalogue.by_principle[entry.slug]
+    m = entry.meta
+    return {
+        "kind": "principle",
+        "title": m.name,
+        "kicker": f"Princip {m.number}",
+        "statement": m.statement,
+        "body_html": body_html if number == 1 else "",
+        "questions": list(m.questions) if number == 1 else [],
+        "questions_source": getattr(m, "questions_source", None),
+        "source": m.source,
+        "feed": urls.principle_feed(entry.slug),
+        "heading": f"Historier, der viser princippet ({len(stories)})",
+        "empty": "Der er endnu ingen historier, der viser dette princip.",
+        "filter_url": urls.stories_filtered("princip", entry.slug),
+        "number": number,
+        **_story_cards(catalogue, stories, number, lambda n: urls.principle(entry.slug, n)),
+    }
+
+
+def method(catalogue: Catalogue, entry: Entry[Method], body_html: str, number: int) -> View:
+    stories = catalogue.by_method[entry.slug]
+    m = entry.meta
+    return {
+        "kind": "method",
+        "title": m.name,
+        "kicker": "Metode",
+        "statement": m.statement,
+        "body_html": body_html if number == 1 else "",
+        "questions": [],
+        "questions_source": None,
+        "source": getattr(m, "source", None),
+        "feed": None,
+        "heading": f"Historier, der brugte metoden ({len(stories)})",
+        "empty": "Der er endnu ingen historier, der har brugt denne metode.",
+        "filter_url": urls.stories_filtered("metode", entry.slug),
+        "number": number,
+        **_story_cards(catalogue, stories, number, lambda n: urls.method(entry.slug, n)),
+    }
+
+
+def principles_index(catalogue: Catalogue, body_html: str = "") -> View:
+    principles = catalogue.principles
+    return {
+        "kind": "principles",
+        "title": "Principper",
+        "body_html": body_html,
+        "principles": [
+            {"number": p.meta.number, "name": p.meta.name, "statement": p.meta.statement,
+             "url": urls.principle(p.slug), "total": len(catalogue.by_principle[p.slug]),
+             "count": plural(len(catalogue.by_principle[p.slug]), "historie", "historier")}
+            for p in principles
+        ],
+        "rows": [
+            {"title": s.meta.title, "url": urls.story(s.slug),
+             "marks": [p.slug in {r.slug for r in s.meta.principles} for p in principles]}
+            for s in catalogue.stories
+        ],
+    }
+
+
+def methods_index(catalogue: Catalogue, body_html: str = "") -> View:
+    return {
+        "kind": "methods",
+        "title": "Metoder",
+        "body_html": body_html,
+        "methods": [
+            {"name": m.meta.name, "statement": m.meta.statement, "url": urls.method(m.slug),
+             "count": plural(len(catalogue.by_method[m.slug]), "historie", "historier")}
+            for m in catalogue.methods
+        ],
+    }
+
+
+def home(catalogue: Catalogue, body_html: str) -> View:
+    return {
+        "kind": "home",
+        "body_html": body_html,
+        "principles": principles_index(catalogue)["principles"],
+        "cards": [card(catalogue, s) for s in catalogue.newest(6)],
+        "all": {"url": urls.STORIES, "text": f"Se alle {plural(len(catalogue.stories), 'historie', 'historier')}"},
+    }
+
+
+def _range(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return str(low) if low == high else f"{low}–{high}"
+    if low is not None:
+        return f"mindst {low}"
+    return f"højst {high}" if high is not None else ""
+
+
+def council(catalogue: Catalogue, c: Council, notices: Sequence[str], body_html: str = "") -> View:
+    r = c.rules
+    data = c.model_dump(mode="json")
+    members_range = _range(r.members_min, r.members_max)
+    return {
+        "kind": "council",
+        "title": c.name,
+        "body_html": body_html,
+        "council": {
+            **data,
+            "by_sector": [
+                {"slug": slug, "label": label, "count": len(members),
+                 "members": [m.model_dump(mode="json") for m in members]}
+                for slug, label, members in c.by_sector()
+            ],
+            "composition": [
+                {"label": label, "count": count, "minimum": "–" if minimum is None else str(minimum)}
+                for label, count, minimum in c.composition()
+            ],
+            "rules_text": {
+                "members": members_range,
+                "sector_min": "; ".join(f"{catalogue.sectors[s]}: {n}" for s, n in r.sector_min.items()),
+                "meetings": _range(r.meetings_min, r.meetings_max),
+                "period": f"{r.period_years} år ad gangen" if r.period_years else "",
+                "source": r.source,
+            },
+        },
+        "notices": list(notices),
+        "evaluation_url": urls.EVALUATION,
+    }
+
+
+def evaluation(e: Evaluation, c: Council | None, body_html: str = "") -> View:
+    return {
+        "kind": "evaluation",
+        "title": "Evaluering",
+        "body_html": body_html,
+        "evaluation": dataclasses.asdict(e),
+        "council_name": c.name if c else None,
+    }
