@@ -31,6 +31,12 @@ class _Build:
 
 
 _build: _Build | None = None
+_serving = False  # set once per process by on_startup: mkdocs serve shows problems as a page
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
 
 
 def _current() -> _Build:
@@ -42,16 +48,19 @@ def _current() -> _Build:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
     _build = _Build(config)
-    for problem in postbuild.config_problems(config, os.environ):
-        raise PluginError(problem)
+    if problems := postbuild.config_problems(config, os.environ):
+        raise PluginError(problems[0])
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _current()
     plan = build.plan = site.build_plan(build.settings)
-    if plan.problems:
+    if plan.problems and not _serving:
         raise PluginError(report(plan.problems))
+    if plan.problems:
+        log.warning(report(plan.problems))
+        plan = build.plan = site.problem_plan(plan, build.settings)
     config.nav = site.prune_nav(config.nav, plan)
     for line in postbuild.summary(plan, build.settings):
         log.info("videnbank: %s", line)
@@ -63,12 +72,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         generated.edit_uri = page.edit_path
         files.append(generated)
     for asset in plan.assets:
-        if files.get_file_from_path(asset.src_uri) is not None:
-            continue  # a file in docs/ that MkDocs copies itself
-        if asset.source is not None:
-            files.append(File.generated(config, asset.src_uri, abs_src_path=str(asset.source)))
-        else:
-            files.append(File.generated(config, asset.src_uri, content=asset.content or ""))
+        if files.get_file_from_path(asset.src_uri) is None:  # a file in docs/ MkDocs copies itself
+            source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content or ""}
+            files.append(File.generated(config, asset.src_uri, **source))
     return files
 
 
@@ -81,7 +87,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_pre_build(config: MkDocsConfig) -> None:
     try:
-        _current().finisher = postbuild.Finisher(_current().settings)
+        _current().finisher = postbuild.Finisher(_current().settings, policy=not _serving)
     except postbuild.BuildError as e:
         raise PluginError(str(e)) from None
 
@@ -103,9 +109,9 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def on_build_error(error: Exception) -> None:
-    if _build is not None and _build.finisher is not None:
-        _build.finisher.close()
+    if _build is not None and (finisher := _build.finisher) is not None:
         _build.finisher = None
+        finisher.close()
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -144,7 +144,7 @@ def _from_json(data: dict[str, Any], query: dict[str, list[str]]) -> list[str]:
                 positions = [f["values"].index(v) for v in wanted]
                 ok &= (all if f["match"] == "all" else any)(p in has for p in positions)
         if ok:
-            kept.append(row[0])
+            kept.append(_slug(row[0]))
     return kept
 
 

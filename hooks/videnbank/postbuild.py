@@ -147,7 +147,8 @@ class Finisher:
     """Takes each built page (its address and HTML), returns it with its policy, and feeds the
     pages meant for search to Pagefind; ``finish`` writes the index."""
 
-    def __init__(self, settings: site.Settings) -> None:
+    def __init__(self, settings: site.Settings, *, policy: bool = True) -> None:
+        self.policy = policy  # off in mkdocs serve, whose live-reload script is added after the policy
         self.search: searchindex.Indexer | None = None
         if settings.only:
             return
@@ -159,7 +160,7 @@ class Finisher:
     def page(self, address: str, html: str) -> str:
         if self.search is not None and "data-pagefind-body" in html:
             self.search.add(address, html)
-        return with_policy(html)
+        return with_policy(html) if self.policy else html
 
     def finish(self, site_dir: Path) -> list[str]:
         search, self.search = self.search, None

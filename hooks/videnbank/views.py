@@ -197,11 +197,12 @@ def sources(entry: StoryEntry) -> list[View]:
     return out
 
 
-def pagination(number: int, pages: int, address: Any) -> View | None:
+def pagination(number: int, pages: int, address: Any, label: str = "Sider med historier") -> View | None:
     """Links to every page of a paginated listing; ``address(n)`` gives page n's address."""
     if pages <= 1:
         return None
     return {
+        "label": label,
         "number": number,
         "pages": pages,
         "prev": address(number - 1) if number > 1 else None,
