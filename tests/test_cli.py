@@ -27,7 +27,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 from conftest import REPO, build_ok, copy_site, html, serve_on_loopback, write_tree
-from videnbank import cli, schema
+from videnbank import cli, preview, schema
 from videnbank.cli import annotation, main
 from videnbank.load import STORY_SECTIONS, load_bank
 from videnbank.problems import Problem
@@ -470,10 +470,37 @@ def test_vis_answers_only_its_own_host_names(site: Path) -> None:
 
 
 def test_own_hosts_include_the_chosen_address() -> None:
-    assert cli.own_hosts("127.0.0.1", 8000) == frozenset({"127.0.0.1:8000", "localhost:8000", "[::1]:8000"})
-    assert "192.168.1.20:8001" in cli.own_hosts("192.168.1.20", 8001)
-    assert "[::1]:8000" in cli.own_hosts("::1", 8000)
-    assert "localhost" in cli.own_hosts("127.0.0.1", 80) and "localhost" not in cli.own_hosts("127.0.0.1", 8000)
+    assert preview.own_hosts("127.0.0.1", 8000) == frozenset({"127.0.0.1:8000", "localhost:8000", "[::1]:8000"})
+    assert "192.168.1.20:8001" in preview.own_hosts("192.168.1.20", 8001)
+    assert "[::1]:8000" in preview.own_hosts("::1", 8000)
+    assert "localhost" in preview.own_hosts("127.0.0.1", 80) and "localhost" not in preview.own_hosts("127.0.0.1", 8000)
+
+
+class _Server:
+    """A stand-in for a WSGI server (get_app/set_app), as MkDocs' LiveReloadServer has."""
+
+    def __init__(self) -> None:
+        self.app: Any = lambda environ, start_response: (start_response("200 OK", []), [b"kladde"])[1]
+
+    def get_app(self) -> Any:
+        return self.app
+
+    def set_app(self, application: Any) -> None:
+        self.app = application
+
+
+@pytest.mark.parametrize(("host", "status"), [
+    ("127.0.0.1:8000", "200 OK"), ("localhost:8000", "200 OK"), ("[::1]:8000", "200 OK"),
+    ("angriber.example:8000", "421 Misdirected Request"), ("localhost:8001", "421 Misdirected Request"),
+    ("localhost", "421 Misdirected Request"), (None, "400 Bad Request"),
+])
+def test_guard_wraps_any_wsgi_server(host: str | None, status: str) -> None:
+    server = preview.guard(_Server(), "127.0.0.1", 8000)
+    seen: list[str] = []
+    environ = {} if host is None else {"HTTP_HOST": host}
+    body = b"".join(server.app(environ, lambda s, headers: seen.append(s)))
+    assert seen == [status]
+    assert (b"kladde" in body) is (status == "200 OK")
 
 
 def test_cli_module_does_not_import_mkdocs() -> None:

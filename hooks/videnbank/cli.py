@@ -26,6 +26,7 @@ import click
 from . import issueform, schema
 from .load import Bank, load_bank
 from .model import slugify
+from .preview import foreign_host, own_hosts
 from .problems import Problem
 
 if TYPE_CHECKING:
@@ -270,35 +271,6 @@ def byg(ctx: click.Context, motor: str, mappe: Path, ikke_streng: bool) -> None:
 class _PreviewLog(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return record.levelno >= logging.WARNING or record.name.startswith("mkdocs.plugins.videnbank")
-
-
-def own_hosts(address: str, port: int) -> frozenset[str]:
-    """The Host header values the preview answers: its own names with the port, nothing else.
-
-    A page on another site can make a browser send requests to 127.0.0.1 under its own host
-    name (DNS rebinding) and read the answers, drafts included; such a request carries the
-    other site's name in ``Host``, so it is refused.
-    """
-    names = {"127.0.0.1", "localhost", "[::1]"}
-    try:
-        ip = ipaddress.ip_address(address)
-        names.add(f"[{ip}]" if ip.version == 6 else str(ip))
-    except ValueError:
-        names.add(address.lower())
-    hosts = {f"{name}:{port}" for name in names}
-    if port == 80:  # a browser leaves out the default port
-        hosts |= names
-    return frozenset(hosts)
-
-
-def foreign_host(environ: WSGIEnvironment, hosts: frozenset[str], start_response: StartResponse) -> list[bytes] | None:
-    """The refusal (400 without a Host header, 421 for a foreign one), or None for the preview's own."""
-    host = str(environ.get("HTTP_HOST", "")).strip().lower()
-    if host in hosts:
-        return None
-    status = "421 Misdirected Request" if host else "400 Bad Request"
-    start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
-    return ["Forhåndsvisningen svarer kun på sine egne adresser (127.0.0.1, localhost).\n".encode()]
 
 
 def _serve_own_hosts_only(address: str, port: int) -> None:
