@@ -202,6 +202,41 @@ def test_csv_is_made_for_danish_excel(tmp_path: Path) -> None:
     assert "Hemmelig" not in data.decode("utf-8-sig")
 
 
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('"=HYPERLINK(\\"https://x.example\\";\\"klik\\")"', "'=HYPERLINK(\"https://x.example\";\"klik\")"),
+        ('"+45 11 22 33 44"', "'+45 11 22 33 44"),
+        ('"-2+3+cmd|\' /C calc\'!A0"', "'-2+3+cmd|' /C calc'!A0"),
+        ('"@SUM(1+1)"', "'@SUM(1+1)"),
+        ('"\\t=1+1"', "'=1+1"),
+        ('"\\r@SUM(1)"', "'@SUM(1)"),
+        ('"\\t\\r-1"', "'-1"),
+    ],
+)
+def test_csv_keeps_every_formula_start_as_text(tmp_path: Path, value: str, cell: str) -> None:
+    """Pins the CSV-injection guard for '=', '+', '-', '@', tab and CR at the start of a cell."""
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    write_tree(tmp_path, {"stories/formel.md": _story("Formel", "2023-03-01", extra=f"sted: {value}\n")})
+    bank = load_bank(tmp_path)
+    assert bank.problems == [], bank.problems
+    row = _csv_rows(export.csv_bytes(Catalogue(bank), SITE))[0]
+    assert row["sted"] == cell
+    assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in row.values())
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_a_cell_starting_like_a_formula_is_text(start: str) -> None:
+    assert export._cell(f"{start}1+1") == f"'{start}1+1"
+    assert export._cell(f"  {start}1+1") == f"'{start}1+1"
+
+
+@pytest.mark.parametrize("start", ["\t", "\r", "\r\n"])
+def test_a_cell_never_starts_with_a_tab_or_line_break(start: str) -> None:
+    assert export._cell(f"{start}=1+1") == "'=1+1"
+    assert export._cell(f"{start}tekst") == "tekst"
+
+
 def test_atom_feeds(tmp_path: Path) -> None:
     catalogue = _bank(tmp_path)
     files = export.files(catalogue, SITE)
