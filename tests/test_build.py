@@ -116,7 +116,8 @@ def _leaks(site: Path, secrets: tuple[str, ...]) -> list[str]:
 
 
 def test_draft_is_absent_from_the_built_site(shipped_site: Path) -> None:
-    assert (REPO / "stories" / "faaborg-midtfyn-revision-af-politikken.md").read_text(encoding="utf-8").count(DRAFT_SENTENCE) == 1
+    draft = REPO / "stories" / "faaborg-midtfyn-revision-af-politikken.md"
+    assert draft.read_text(encoding="utf-8").count(DRAFT_SENTENCE) == 1
     assert _leaks(shipped_site, (DRAFT_SENTENCE, "faaborg-midtfyn-revision-af-politikken")) == []
     assert not (shipped_site / "historier" / "faaborg-midtfyn-revision-af-politikken").exists()
     # The scan sees a published story's text in the compressed search fragments and its address
