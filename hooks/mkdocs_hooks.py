@@ -13,7 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from videnbank import postbuild, site
+from videnbank import postbuild, preview, site
 from videnbank.problems import report
 
 log = logging.getLogger("mkdocs.plugins.videnbank")
@@ -70,9 +70,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if (existing := files.get_file_from_path(page.src_uri)) is not None:
             files.remove(existing)
         light = site.front_matter({k: v for k, v in page.meta.items() if k != "vb"})
-        generated = File.generated(config, page.src_uri, content=light)
-        generated.edit_uri = page.edit_path
-        files.append(generated)
+        files.append(File.generated(config, page.src_uri, content=light))
     for asset in plan.assets:
         if files.get_file_from_path(asset.src_uri) is None:  # a file in docs/ MkDocs copies itself
             source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content or ""}
@@ -116,4 +114,4 @@ def on_build_error(error: Exception) -> None:
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     for path in postbuild.watched(_current().settings.root):
         server.watch(str(path))
-    return server
+    return preview.guard(server, *config.dev_addr)  # drafts are shown: answer only our own host name
