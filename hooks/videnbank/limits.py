@@ -23,7 +23,7 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_LINE_CHARS = 5_000
 """The longest line in a content file, in characters (a long paragraph on one line is about 2,000)."""
 
-MAX_NESTING = 10
+MAX_NESTING = 6
 """How deep lists, blockquotes (``>``) and boxes (``!!!``) may be nested inside each other in the text."""
 
 MAX_OPEN_BRACKETS = 10
@@ -128,14 +128,14 @@ def nesting_depth(line: str) -> int:
             i += 1
         elif c == ">" or (c in "-*+" and i + 1 < n and line[i + 1] in " \t"):
             markers += 1
-            i += 1
+            i += 2 if i + 1 < n and line[i + 1] == " " else 1  # the one space after a marker is not indentation
         elif c.isdigit():
             j = i
             while j < n and j - i < 10 and line[j].isdigit():
                 j += 1
             if j < n and line[j] in ".)" and j + 1 < n and line[j + 1] in " \t":
                 markers += 1
-                i = j + 1
+                i = j + 2 if line[j + 1] == " " else j + 1
             else:
                 break
         elif line.startswith("!!!", i) or line.startswith("???", i):

@@ -23,6 +23,7 @@ that, and the contributor states it with ``samtykke: ja``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html
 import math
@@ -180,16 +181,28 @@ def unsafe_scheme(target: str) -> str | None:
 
 
 def _text_lines(src: Source) -> Iterator[tuple[int, str]]:
-    """The body's lines outside fenced code, with code spans removed, and their line numbers."""
-    fence: str | None = None
-    for number, text in enumerate(src.body.splitlines(), start=src.body_line):
-        if fence is None:
-            if opened := _FENCE_OPEN.match(text):
-                fence = opened.group(1)
+    """The body's lines outside fenced code, with code spans removed, and their line numbers.
+
+    A fence counts only when a closing fence follows (as in Python-Markdown): an unclosed ``` does
+    not hide the rest of the text from these rules. Closers are found by lookup, not by searching
+    forward from each opener, so the pass stays linear.
+    """
+    lines = src.body.splitlines()
+    closers: dict[str, list[int]] = {}
+    for index, text in enumerate(lines):
+        if (stripped := text.rstrip()) and stripped[0] in "`~" and _FENCE_OPEN.match(stripped):
+            closers.setdefault(stripped, []).append(index)
+    index = 0
+    while index < len(lines):
+        text = lines[index]
+        if opened := _FENCE_OPEN.match(text):
+            later = closers.get(opened.group(1), [])
+            close = bisect.bisect_right(later, index)
+            if close < len(later):
+                index = later[close] + 1
                 continue
-            yield number, without_code_spans(text)
-        elif text.strip() == fence and text.startswith(fence):
-            fence = None
+        yield src.body_line + index, without_code_spans(text)
+        index += 1
 
 
 def without_code_spans(text: str) -> str:
