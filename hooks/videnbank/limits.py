@@ -102,7 +102,7 @@ def body_breaches(body: str) -> list[Breach]:
         if depth > MAX_NESTING and not nesting_reported:
             nesting_reported = True
             out.append(Breach(
-                number, f"lister, citater ('>') eller bokse er indlejret {depth} niveauer dybt (højst {MAX_NESTING})",
+                number, f"lister, citater ('>') eller bokse er indlejret {_thousands(depth)} niveauer dybt (højst {MAX_NESTING})",
                 "skriv med færre niveauer: ryk punkterne mindre ind, eller del dem op i flere lister",
             ))
     out.extend(_paragraph_breaches(paragraph, paragraph_line))
@@ -162,12 +162,12 @@ def _paragraph_breaches(lines: list[str], first: int) -> list[Breach]:
     out: list[Breach] = []
     if depth > MAX_BRACKET_DEPTH:
         out.append(Breach(
-            first, f"firkantede parenteser er indlejret {depth} niveauer dybt (højst {MAX_BRACKET_DEPTH})",
+            first, f"firkantede parenteser er indlejret {_thousands(depth)} niveauer dybt (højst {MAX_BRACKET_DEPTH})",
             "skriv links uden [ ] inde i hinanden; skal tegnet [ stå i teksten, så skriv \\[",
         ))
     if open_count > MAX_OPEN_BRACKETS:
         out.append(Breach(
-            first, f"afsnittet har {open_count} '[' eller '](' uden afslutning (højst {MAX_OPEN_BRACKETS})",
+            first, f"afsnittet har {_thousands(open_count)} '[' eller '](' uden afslutning (højst {MAX_OPEN_BRACKETS})",
             "luk hvert link som [tekst](https://...), skriv \\[ for tegnet [ alene, eller del afsnittet op",
         ))
     return out
