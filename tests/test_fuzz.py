@@ -196,3 +196,23 @@ def test_zz_report_the_slowest_input(capsys: pytest.CaptureFixture[str]) -> None
     if SLOWEST:
         with capsys.disabled():
             print(f"\nslowest input: {SLOWEST['seconds']:.3f} s CPU ({SLOWEST['label']})")
+
+
+def test_the_contributor_guide_states_the_limits() -> None:
+    """The numbers in the guide's section 'Grænser' are the constants the checker uses."""
+    from conftest import REPO
+
+    guide = (REPO / "docs" / "bidrag.md").read_text(encoding="utf-8")
+    section = guide.split("## Grænser", 1)[1].split("\n## ", 1)[0]
+    for stated in (
+        f"| Filens størrelse | {limits.MAX_FILE_BYTES // 1024} KB",
+        f"| En linjes længde | {limits.MAX_LINE_CHARS:,} tegn".replace(",", "."),
+        f"| {limits.MAX_NESTING} niveauer |",
+        f"| {limits.MAX_OPEN_BRACKETS} (et afsnit",
+        f"| {limits.MAX_BRACKET_DEPTH} niveauer |",
+        f"| {limits.MAX_YAML_DEPTH} niveauer |",
+        f"| {limits.MAX_SLUG_CHARS} tegn |",
+        f"før {limits.MIN_YEAR}",
+    ):
+        assert stated in section, stated
+    assert section in (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
