@@ -21,7 +21,7 @@ import pytest
 from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from videnbank import limits, safety
+from videnbank import limits
 from videnbank.load import load_bank
 
 TIME_BOUND = 2.0

@@ -213,7 +213,7 @@ def test_unreadable_file_is_a_message(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_non_utf8_bytes_are_a_message_with_the_line(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
     (tmp_path / "principles" / "gamma.md").write_bytes(
-        "---\nnummer: 3\nnavn: Gamma\n".encode() + b"kort: K\xf8benhavn\n---\nTekst.\n"
+        b"---\nnummer: 3\nnavn: Gamma\n" + b"kort: K\xf8benhavn\n---\nTekst.\n"
     )
     assert [str(p) for p in load_bank(tmp_path).problems] == [
         "principles/gamma.md:4: fil: filen er ikke gemt som UTF-8 (byte 0xf8 kan ikke læses) — "

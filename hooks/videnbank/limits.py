@@ -103,7 +103,9 @@ def body_breaches(body: str) -> list[Breach]:
         if depth > MAX_NESTING and not nesting_reported:
             nesting_reported = True
             out.append(Breach(
-                number, f"lister, citater ('>') eller bokse er indlejret {_thousands(depth)} niveauer dybt (højst {MAX_NESTING})",
+                number,
+                f"lister, citater ('>') eller bokse er indlejret {_thousands(depth)} niveauer dybt "
+                f"(højst {MAX_NESTING})",
                 "skriv med færre niveauer: ryk punkterne mindre ind, eller del dem op i flere lister",
             ))
     out.extend(_paragraph_breaches(paragraph, paragraph_line))
