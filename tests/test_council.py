@@ -208,7 +208,7 @@ BAD_CASES = {
     ),
     "yaml-syntax": (
         "navn: Rådet\nregler:\n  medlemmer_min: [2\n",
-        ["council.yml:4: fil: YAML kan ikke læses (expected ',' or ']', but got '<stream end>') — "
+        ["council.yml:4: fil: YAML kan ikke læses (listen i [ ] bliver ikke lukket med ']') — "
          "tjek kolon, indrykning og anførselstegn; tekst med ':' skal stå i anførselstegn"],
     ),
     "duplicate-field": (

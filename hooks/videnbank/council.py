@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Self
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
+from . import safety
 from .load import _translate
 from .model import CROSS_SECTOR, SECTORS, Label, MethodSlug, PartialDate, Reference, Sector, Text, _vocab_value
 from .problems import Problem, choose_from, did_you_mean
-from .source import Loc, Source, field_path
+from .source import Loc, Source, field_path, load_yaml, map_lines, read_text
 
 COUNCIL_FILE = "council.yml"
 
@@ -245,12 +245,11 @@ def load_council(root: Path, methods: Mapping[str, str]) -> tuple[Council | None
     if not file.is_file():
         return None, []
     src = Source(COUNCIL_FILE)
-    try:
-        text = file.read_text(encoding="utf-8").lstrip("\ufeff")
-    except UnicodeDecodeError as e:
-        src.problem((), "fil", f"filen er ikke gemt som UTF-8 ({e.reason})", "gem filen som UTF-8")
+    text = read_text(src, file)
+    if text is None or not _parse(src, text):
         return None, src.problems
-    if not _parse(src, text):
+    safety.check_front_matter_markup(src)
+    if src.problems:
         return None, src.problems
     try:
         council = Council.model_validate(src.data, context={"methods": dict(methods)})
@@ -262,16 +261,10 @@ def load_council(root: Path, methods: Mapping[str, str]) -> tuple[Council | None
 
 
 def _parse(src: Source, text: str) -> bool:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        src.problems.append(Problem(
-            src.path, 1 + (mark.line if mark else 0), "fil", f"YAML kan ikke læses ({e.problem or 'ugyldig YAML'})",
-            "tjek kolon, indrykning og anførselstegn; tekst med ':' skal stå i anførselstegn",
-        ))
+    parsed = load_yaml(src, text, 1, "fil")
+    if parsed is None:
         return False
+    node, data = parsed
     if not isinstance(data, dict) or node is None:
         src.problem(
             (), "fil", "filen skal bestå af felter med navn og værdi",
@@ -279,27 +272,8 @@ def _parse(src: Source, text: str) -> bool:
         )
         return False
     src.data = data
-    _map_lines(src, node, ())
+    map_lines(src, node)
     return not src.problems
-
-
-def _map_lines(src: Source, node: yaml.Node, loc: Loc) -> None:
-    src.lines[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            child = (*loc, str(key_node.value))
-            if child[-1] in seen:
-                src.problems.append(Problem(
-                    src.path, key_node.start_mark.line + 1, field_path(child),
-                    "feltet står to gange", "slet den ene forekomst",
-                ))
-            seen.add(str(child[-1]))
-            _map_lines(src, value_node, child)
-            src.lines[child] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _map_lines(src, item, (*loc, i))
 
 
 def _report(src: Source, err: Mapping[str, Any]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
@@ -18,9 +18,11 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from .limits import MIN_YEAR
 from .problems import choose_from
 from .safety import MAX_IMAGE_BYTES
 
@@ -94,11 +96,26 @@ def _partial_date(value: Any) -> Any:
             "skriv ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD, fx 2019 eller 2019-05",
         )
     parts = [int(p) for p in text.split("-")]
+    if parts[0] < MIN_YEAR:
+        raise _error(f"'{text}' ligger før {MIN_YEAR}", f"skriv et år fra {MIN_YEAR} og frem")
     try:
         dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
     except ValueError:
         raise _error(f"'{text}' er ikke en dato, der findes", "tjek måned (01–12) og dag") from None
     return text
+
+
+def _added(value: dt.date) -> dt.date:
+    """The date a story was added: not before ``MIN_YEAR`` and not in the future (a day of slack,
+    so a date written in Denmark just after midnight passes a check run on UTC time)."""
+    if value.year < MIN_YEAR:
+        raise _error(f"'{value.isoformat()}' ligger før {MIN_YEAR}", "skriv datoen, historien kom i videnbanken")
+    if value > dt.date.today() + dt.timedelta(days=1):
+        raise _error(
+            f"'{value.isoformat()}' ligger i fremtiden",
+            "skriv datoen, historien kom i videnbanken: i dag eller tidligere, som ÅÅÅÅ-MM-DD",
+        )
+    return value
 
 
 def _error(what: str, fix: str) -> PydanticCustomError:
@@ -211,6 +228,17 @@ class Period(_Model):
         None, alias="slut", description="Hvornår det sluttede. Udelad, hvis det stadig er i gang."
     )
 
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        # Compared at the precision both have: 2020 to 2020-05 is fine, 2019-12 to 2020-01-05 is not.
+        common = min(len(self.start), len(self.end or ""))
+        if self.end is not None and self.end[:common] < self.start[:common]:
+            raise _error(
+                f"perioden slutter ({self.end}) før den starter ({self.start})",
+                "byt om på start og slut, eller ret årstallet",
+            )
+        return self
+
 
 class Results(_Model):
     text: Text = Field(
@@ -253,7 +281,9 @@ class Story(_Model):
     summary: Annotated[Text, Field(max_length=400)] = Field(
         alias="sammendrag", description="Et kort sammendrag på én til to sætninger (højst 400 tegn)."
     )
-    added: dt.date = Field(alias="dato", description="Datoen, historien kom i videnbanken (ÅÅÅÅ-MM-DD).")
+    added: Annotated[dt.date, AfterValidator(_added)] = Field(
+        alias="dato", description="Datoen, historien kom i videnbanken (ÅÅÅÅ-MM-DD)."
+    )
     publication: Publication = Field(
         alias="publicering",
         description="kladde, til-gennemsyn eller udgivet. Kun udgivne historier kommer på sitet.",
