@@ -808,3 +808,13 @@ def test_links_that_are_not_public_are_never_requested(url: str, why: str) -> No
 def test_issue_form_file_is_valid_yaml() -> None:
     form = yaml.safe_load((REPO / ".github/ISSUE_TEMPLATE/historie.yml").read_text(encoding="utf-8"))
     assert form["name"] == "Indsend en historie"
+
+
+def test_a_very_long_title_gives_a_file_name_within_the_slug_limit(tmp_path: Path) -> None:
+    from videnbank.limits import MAX_SLUG_CHARS
+    from videnbank.model import file_slug
+
+    title = "Et meget langt samarbejde " * 40
+    slug = file_slug(title)
+    assert 0 < len(slug) <= MAX_SLUG_CHARS and not slug.endswith("-") and slug.startswith("et-meget-langt")
+    assert file_slug("Kort titel") == "kort-titel"

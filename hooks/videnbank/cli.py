@@ -25,7 +25,7 @@ import click
 
 from . import issueform, schema
 from .load import Bank, load_bank
-from .model import slugify
+from .model import file_slug
 from .preview import foreign_host, own_hosts
 from .problems import Problem
 
@@ -144,7 +144,7 @@ def ny(ctx: click.Context, titel: str | None) -> None:
     if not titel or not titel.strip():
         _fail('Skriv historiens titel, fx: videnbank ny "Fælles have i Vestbyen"')
         return
-    slug = slugify(titel)
+    slug = file_slug(titel)
     if not slug:
         _fail(f"Titlen '{titel}' giver ikke et kortnavn. Brug bogstaver eller tal i titlen.")
     target = root / "stories" / f"{slug}.md"

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from .load import REQUIRED_SECTIONS, STORY_SECTIONS, load_bank
-from .model import ACTOR_KINDS, COUNCIL_ROLES, SECTORS, STATUSES, slugify
+from .model import ACTOR_KINDS, COUNCIL_ROLES, SECTORS, STATUSES, file_slug, slugify
 from .problems import Problem, choose_from, did_you_mean
 from .schema import SECTION_HINTS, FieldDoc, Vocabulary, fields, story_schema, walk
 
@@ -377,7 +377,7 @@ def convert(body: str, vocab: Vocabulary, added: dt.date) -> Submission:
             _BY_TARGET["periode.start"].label, "der er en slutdato, men ingen start",
             "skriv, hvornår det begyndte, fx 2019",
         ))
-    slug = slugify(str(data.get("titel", "")))
+    slug = file_slug(str(data.get("titel", "")))
     order = [d.key for d in fields(schema)]
     front = {k: data[k] for k in order if k in data}
     text = _story_text(front, story_text)

@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .limits import MIN_YEAR
+from .limits import MAX_SLUG_CHARS, MIN_YEAR
 from .problems import choose_from
 from .safety import MAX_IMAGE_BYTES
 
@@ -62,6 +62,15 @@ PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 def slugify(value: str) -> str:
     text = value.strip().lower().translate(_TRANSLIT)
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def file_slug(title: str) -> str:
+    """A story's file name from its title, cut at a word to the slug limit (every file system takes it)."""
+    slug = slugify(title)
+    if len(slug) <= MAX_SLUG_CHARS:
+        return slug
+    cut = slug[:MAX_SLUG_CHARS + 1]
+    return (cut.rsplit("-", 1)[0] if "-" in cut else cut[:MAX_SLUG_CHARS]).strip("-")
 
 
 def _vocab_value(value: Any) -> Any:
