@@ -81,7 +81,7 @@ def _load_page(out: Docs, file: Path, src_uri: str, display: str, check_markup: 
     if check_markup:
         src.body = checked_body
         safety.check_front_matter_markup(src)
-        safety.check_body_markup(src)
+        safety.check_body_markup(src, local_images=True)
         src.body = body
     for key in src.data:
         if key not in FIELDS:

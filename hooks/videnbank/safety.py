@@ -127,7 +127,7 @@ def check_body_limits(src: Source) -> bool:
     return not breaches
 
 
-def check_body_markup(src: Source) -> None:
+def check_body_markup(src: Source, *, local_images: bool = False) -> None:
     """No raw HTML, no dangerous link targets, no attribute lists in the text of any content file
     (story, principle, method or a hand-written page; admonitions and tables are Markdown and allowed).
 
@@ -139,11 +139,32 @@ def check_body_markup(src: Source) -> None:
     before = len(src.problems)
     for line, text in _text_lines(src):
         _check_line_markup(src, line, text)
+        if "![" in text:
+            _check_line_images(src, line, text, local_images)
     if len(src.problems) == before and (found := rendered_markup_problem(src.body)):
         src.problems.append(Problem(
             src.path, src.body_line, "tekst", f"teksten giver HTML, som ikke er tilladt ({found})",
             "skriv teksten med almindelig Markdown uden HTML, og link kun til https://-adresser",
         ))
+
+
+def _check_line_images(src: Source, line: int, text: str, local_images: bool) -> None:
+    """Images in a contributed text would load from anywhere and skip the rules of ``billeder``
+    (a file here, alt text, credit, consent): they are not allowed. The secretariat's pages in
+    docs/ may show their own files, never one from another server."""
+    if not local_images:
+        src.problems.append(Problem(
+            src.path, line, "tekst", "billeder i teksten er ikke tilladt",
+            "læg billedet i feltet 'billeder' med fil, alt-tekst og kredit (og 'samtykke: ja'), og fjern ![...](...)",
+        ))
+        return
+    for match in _INLINE_TARGET.finditer(text[text.index("!["):]):
+        target = match.group(1).lower()
+        if _SCHEME.match(target) or target.startswith("//"):
+            src.problems.append(Problem(
+                src.path, line, "tekst", f"billedet {_quote(match.group(1))} ligger på en anden server",
+                "læg billedfilen i docs/ og henvis til den med en relativ sti, fx billeder/navn.jpg",
+            ))
 
 
 def _check_line_markup(src: Source, line: int, text: str) -> None:
