@@ -1,8 +1,6 @@
-"""The MkDocs adapter: hand the core's site plan (videnbank.site) to MkDocs, page by page.
-
-The core loads, checks and renders everything; this module only adds the plan's files, gives
-each page its view, and feeds the built pages to the search index and the security policy.
-"""
+"""The MkDocs adapter: hand the core's site plan (videnbank.site) to MkDocs, page by page. The core
+loads, checks and renders everything; this module only adds the plan's files, gives each page its
+view, and feeds the built pages to the search index and the security policy (videnbank.postbuild)."""
 
 from __future__ import annotations
 
@@ -15,7 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from videnbank import postbuild, site
+from videnbank import postbuild, preview, site
 from videnbank.problems import report
 
 log = logging.getLogger("mkdocs.plugins.videnbank")
@@ -31,6 +29,12 @@ class _Build:
 
 
 _build: _Build | None = None
+_serving = False  # set once per process by on_startup
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
 
 
 def _current() -> _Build:
@@ -42,38 +46,40 @@ def _current() -> _Build:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
     _build = _Build(config)
-    for problem in postbuild.config_problems(config, os.environ):
-        raise PluginError(problem)
+    if problems := postbuild.config_problems(config, os.environ):
+        raise PluginError(problems[0])
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _current()
     plan = build.plan = site.build_plan(build.settings)
-    if plan.problems:
-        raise PluginError(report(plan.problems))
+    if plan.problems:  # mkdocs serve shows them as a page; a build stops
+        if not _serving:
+            raise PluginError(report(plan.problems))
+        log.warning(report(plan.problems))
+        plan = build.plan = site.problem_plan(plan, build.settings)
     config.nav = site.prune_nav(config.nav, plan)
+    try:  # Pagefind starts now and indexes each page as it is written
+        build.finisher = postbuild.Finisher(build.settings, policy=not _serving)
+    except postbuild.BuildError as e:
+        raise PluginError(str(e)) from None
     for line in postbuild.summary(plan, build.settings):
         log.info("videnbank: %s", line)
     for page in plan.pages.values():
         if (existing := files.get_file_from_path(page.src_uri)) is not None:
             files.remove(existing)
-        generated = File.generated(config, page.src_uri, content="")  # meta: on_page_markdown
-        generated.edit_uri = page.edit_path
-        files.append(generated)
+        files.append(File.generated(config, page.src_uri, content=""))  # its meta: on_page_markdown
     for asset in plan.assets:
-        if files.get_file_from_path(asset.src_uri) is not None:
-            continue  # a file in docs/ that MkDocs copies itself
-        if asset.source is not None:
-            files.append(File.generated(config, asset.src_uri, abs_src_path=str(asset.source)))
-        else:
-            files.append(File.generated(config, asset.src_uri, content=asset.content or ""))
+        if files.get_file_from_path(asset.src_uri) is None:  # a file in docs/ MkDocs copies itself
+            source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content or ""}
+            files.append(File.generated(config, asset.src_uri, **source))
     return files
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """The core has rendered the page: its front matter and view (body included) go to the template
-    as page.meta, page.meta.vb. MkDocs' own Markdown is skipped (it builds a parser per page)."""
+    as page.meta and page.meta.vb. MkDocs' own Markdown is skipped (it builds a parser per page)."""
     page.meta = _current().plan.pages[page.file.src_uri].meta
     page.render = _rendered.__get__(page)  # type: ignore[method-assign]
     return ""
@@ -83,22 +89,20 @@ def _rendered(page: Page, config: MkDocsConfig, files: Files) -> None:
     page.content = ""
 
 
-def on_pre_build(config: MkDocsConfig) -> None:
-    try:
-        _current().finisher = postbuild.Finisher(_current().settings)
-    except postbuild.BuildError as e:
-        raise PluginError(str(e)) from None
-
-
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     finisher = _current().finisher
     return finisher.page("/" + page.url, output) if finisher else output
 
 
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    finisher = _current().finisher  # 404.html: a policy, no search
+    return finisher.page("", output) if finisher and template_name.endswith(".html") else output
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     build = _current()
-    finisher, build.finisher = build.finisher, None
-    if finisher is not None:
+    if (finisher := build.finisher) is not None:
+        build.finisher = None
         try:
             for line in finisher.finish(Path(config.site_dir)):
                 log.info("videnbank: %s", line)
@@ -107,12 +111,12 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def on_build_error(error: Exception) -> None:
-    if _build is not None and _build.finisher is not None:
-        _build.finisher.close()
+    if _build is not None and (finisher := _build.finisher) is not None:
         _build.finisher = None
+        finisher.close()
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     for path in postbuild.watched(_current().settings.root):
         server.watch(str(path))
-    return server
+    return preview.guard(server, *config.dev_addr)  # drafts are shown: answer only our own host name

@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -92,6 +93,25 @@ def site_copy(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+def in_ci() -> bool:
+    """True in CI: GitHub sets CI=true, .ci/run sets CI=1."""
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Something a test needs is not on this machine: in CI that fails the run; on a
+    developer's machine the test is skipped, and the reason says so."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)", pytrace=False)
+    pytest.skip(f"{reason} — skipped only because this is a developer's machine (CI is not set); in CI this fails")
+
+
+# Hypothesis: in CI the examples are derived from each test, the same on every run (a failure
+# there can be rerun and is not luck); on a developer's machine they are random, to find more.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if in_ci():
+    settings.load_profile("ci")
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -129,9 +149,10 @@ def serve_site(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium through Playwright, for the whole session. Skips only if it is missing."""
+    """Debian's Chromium through Playwright, for the whole session. If it is missing, CI fails;
+    only a developer's machine skips."""
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package (CI does) to run browser tests")
+        unavailable(f"{CHROMIUM} is missing: install Debian's chromium ('./dev test' does) to run browser tests")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import http.server
+import ipaddress
 import json
 import os
 import re
@@ -11,20 +13,21 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner, Result
 from conftest import REPO, build_ok, copy_site, html, serve_on_loopback, write_tree
-from videnbank import schema
+from videnbank import cli, preview, schema
 from videnbank.cli import annotation, main
 from videnbank.load import STORY_SECTIONS, load_bank
 from videnbank.problems import Problem
@@ -203,7 +206,7 @@ def test_tjek_prints_every_problem_and_fails(site: Path) -> None:
 
 def test_tjek_only_the_given_files(site: Path) -> None:
     write_tree(site, {"stories/et-forsoeg.md": BROKEN})
-    good = site / "stories" / "beboerhoejskolen.md"
+    good = site / "stories" / "samskabelsesraadet-i-silkeborg.md"
     result = run(site, "tjek", str(good))
     assert result.exit_code == 0, result.output
     assert "et-forsoeg" not in result.output
@@ -235,12 +238,12 @@ def test_tjek_unknown_file(site: Path) -> None:
 
 
 def test_tjek_lists_what_waits_for_review(site: Path) -> None:
-    text = (site / "stories" / "beboerhoejskolen.md").read_text(encoding="utf-8")
+    text = (site / "stories" / "samskabelsesraadet-i-silkeborg.md").read_text(encoding="utf-8")
     write_tree(site, {
         "stories/til-laesning.md": text.replace("publicering: udgivet", "publicering: til-gennemsyn")
-        .replace("titel: \"Beboerhøjskolen: læring i lokale fællesskaber\"", "titel: Til læsning"),
+        .replace("titel: Samskabelsesrådet i Silkeborg bliver til", "titel: Til læsning"),
         "stories/halvfaerdig.md": text.replace("publicering: udgivet", "publicering: kladde")
-        .replace("titel: \"Beboerhøjskolen: læring i lokale fællesskaber\"", "titel: Halvfærdig"),
+        .replace("titel: Samskabelsesrådet i Silkeborg bliver til", "titel: Halvfærdig"),
     })
     result = run(site, "tjek")
     assert result.exit_code == 0, result.output
@@ -287,7 +290,7 @@ def test_skema_validates_the_shipped_stories(site: Path, tmp_path: Path) -> None
 def test_skema_rejects_what_the_checker_rejects(site: Path) -> None:
     story_schema = json.loads(run(site, "skema").output)
     validator = jsonschema.Draft202012Validator(story_schema)
-    good = _plain(read_source(site / "stories" / "beboerhoejskolen.md", "x").data)
+    good = _plain(read_source(site / "stories" / "samskabelsesraadet-i-silkeborg.md", "x").data)
     assert not list(validator.iter_errors(good))
     assert list(validator.iter_errors({**good, "principper": ["findes-ikke"]}))
     assert list(validator.iter_errors({**good, "metoder": ["findes-ikke"]}))
@@ -395,31 +398,32 @@ def _wait_for(url: str, seconds: float, want: str) -> float:
 
 
 def test_vis_serves_only_that_story_fast_and_reloads(site: Path) -> None:
-    original = (site / "stories" / "beboerhoejskolen.md").read_text(encoding="utf-8")
+    original = (site / "stories" / "samskabelsesraadet-i-silkeborg.md").read_text(encoding="utf-8")
+    title = "Samskabelsesrådet i Silkeborg bliver til"
     # A bigger bank: 300 more stories must not slow the preview of one.
     write_tree(site, {
-        f"stories/ekstra-{n}.md": original.replace("Beboerhøjskolen: læring", f"Ekstra {n}: læring")
+        f"stories/ekstra-{n}.md": original.replace(title, f"Ekstra {n} bliver til")
         for n in range(300)
     })
     draft = original.replace("publicering: udgivet", "publicering: kladde")
-    write_tree(site, {"stories/beboerhoejskolen.md": draft})
-    story = site / "stories" / "beboerhoejskolen.md"
+    write_tree(site, {"stories/samskabelsesraadet-i-silkeborg.md": draft})
+    story = site / "stories" / "samskabelsesraadet-i-silkeborg.md"
     port = _free_port()
     base = f"http://127.0.0.1:{port}/"
     with _serving(site, story, port) as process:
-        took = _wait_for(f"{base}historier/beboerhoejskolen/", 30, "Beboerhøjskolen: læring")
+        took = _wait_for(f"{base}historier/samskabelsesraadet-i-silkeborg/", 30, title)
         assert took < 15, f"preview took {took:.1f} s"
-        _, page = _get(f"{base}historier/beboerhoejskolen/")
+        _, page = _get(f"{base}historier/samskabelsesraadet-i-silkeborg/")
         assert "Kladde" in page
         assert _get(f"{base}historier/ekstra-1/")[0] == 404
         assert _get(f"{base}principper/ny-velfaerd-lokalt/")[0] == 200
 
-        story.write_text(draft.replace("Beboerhøjskolen: læring", "Rettet titel: læring"), encoding="utf-8")
-        _wait_for(f"{base}historier/beboerhoejskolen/", 30, "Rettet titel: læring")
+        story.write_text(draft.replace(title, "Rettet titel bliver til"), encoding="utf-8")
+        _wait_for(f"{base}historier/samskabelsesraadet-i-silkeborg/", 30, "Rettet titel bliver til")
         assert process.poll() is None
     assert process.stdout is not None
     output = process.stdout.read()
-    assert f"{base}historier/beboerhoejskolen/" in output
+    assert f"{base}historier/samskabelsesraadet-i-silkeborg/" in output
 
 
 def test_vis_refuses_a_story_with_problems(site: Path) -> None:
@@ -433,6 +437,71 @@ def test_vis_needs_a_file(site: Path) -> None:
     assert run(site, "vis").exit_code == 1
     missing = run(site, "vis", "stories/findes-ikke.md")
     assert missing.exit_code == 1 and "findes ikke" in missing.output
+
+
+def _status_for_host(port: int, host: str | None) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", "/historier/beboerhoejskolen/", skip_host=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def test_vis_answers_only_its_own_host_names(site: Path) -> None:
+    story = site / "stories" / "beboerhoejskolen.md"
+    write_tree(site, {"stories/beboerhoejskolen.md": story.read_text(encoding="utf-8").replace(
+        "publicering: udgivet", "publicering: kladde")})
+    port = _free_port()
+    with _serving(site, story, port):
+        _wait_for(f"http://127.0.0.1:{port}/historier/beboerhoejskolen/", 60, "Beboerhøjskolen")
+        for own in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+            assert _status_for_host(port, own) == 200, own
+        # A DNS-rebinding page sends its own name; so does anything that is not the preview.
+        for foreign in (f"angriber.example:{port}", "angriber.example", f"127.0.0.1.nip.io:{port}",
+                        f"localhost.angriber.example:{port}", "127.0.0.1", f"127.0.0.1:{port + 1}",
+                        f"0.0.0.0:{port}", f"[::ffff:127.0.0.1]:{port}"):
+            assert _status_for_host(port, foreign) == 421, foreign
+        assert _status_for_host(port, None) == 400
+
+
+def test_own_hosts_include_the_chosen_address() -> None:
+    assert preview.own_hosts("127.0.0.1", 8000) == frozenset({"127.0.0.1:8000", "localhost:8000", "[::1]:8000"})
+    assert "192.168.1.20:8001" in preview.own_hosts("192.168.1.20", 8001)
+    assert "[::1]:8000" in preview.own_hosts("::1", 8000)
+    assert "localhost" in preview.own_hosts("127.0.0.1", 80) and "localhost" not in preview.own_hosts("127.0.0.1", 8000)
+
+
+class _Server:
+    """A stand-in for a WSGI server (get_app/set_app), as MkDocs' LiveReloadServer has."""
+
+    def __init__(self) -> None:
+        self.app: Any = lambda environ, start_response: (start_response("200 OK", []), [b"kladde"])[1]
+
+    def get_app(self) -> Any:
+        return self.app
+
+    def set_app(self, application: Any) -> None:
+        self.app = application
+
+
+@pytest.mark.parametrize(("host", "status"), [
+    ("127.0.0.1:8000", "200 OK"), ("localhost:8000", "200 OK"), ("[::1]:8000", "200 OK"),
+    ("angriber.example:8000", "421 Misdirected Request"), ("localhost:8001", "421 Misdirected Request"),
+    ("localhost", "421 Misdirected Request"), (None, "400 Bad Request"),
+])
+def test_guard_wraps_any_wsgi_server(host: str | None, status: str) -> None:
+    server = preview.guard(_Server(), "127.0.0.1", 8000)
+    seen: list[str] = []
+    environ = {} if host is None else {"HTTP_HOST": host}
+    body = b"".join(server.app(environ, lambda s, headers: seen.append(s)))
+    assert seen == [status]
+    assert (b"kladde" in body) is (status == "200 OK")
 
 
 def test_cli_module_does_not_import_mkdocs() -> None:
@@ -575,7 +644,7 @@ def test_fra_issue_reports_problems_for_a_comment(site: Path, tmp_path: Path) ->
     result = CliRunner().invoke(main, ["--rod", str(site), "fra-issue", str(body), "--problemer", str(report)])
     assert result.exit_code == 1
     assert "Aktører: linje 1" in result.output
-    assert "- **Aktører**: linje 1" in report.read_text(encoding="utf-8")
+    assert "- **Aktører**: `linje 1" in report.read_text(encoding="utf-8")
     assert not (site / "stories" / f"{SLUG}.md").exists()
 
 
@@ -603,21 +672,30 @@ def _only_local_links(site: Path, base: str) -> None:
             file.write_text(re.sub(r"https?://[^\s)>\"']+", f"{base}/findes", text), encoding="utf-8")
 
 
+@pytest.fixture
+def loopback_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests' link server runs on 127.0.0.1: let the checker treat that one address (and no
+    other, not even 127.0.0.2 or ::1) as public."""
+    monkeypatch.setattr(cli, "address_allowed", lambda ip: str(ip) == "127.0.0.1")
+
+
+@pytest.mark.usefixtures("loopback_is_public")
 def test_links_reports_broken_links_with_their_files(site: Path, tmp_path: Path) -> None:
     with serve_on_loopback(_Links) as base:
         _only_local_links(site, base)
-        text = (site / "stories" / "beboerhoejskolen.md").read_text(encoding="utf-8")
-        text = text.replace("rådets_rolle: ingen", "rådets_rolle: ingen\nlinks:\n"
+        text = (site / "stories" / "samskabelsesraadet-i-silkeborg.md").read_text(encoding="utf-8")
+        text = text.replace("rådets_rolle: igangsat", "rådets_rolle: igangsat\nlinks:\n"
                             f"  - titel: Væk\n    url: {base}/vaek\n  - titel: Kun GET\n    url: {base}/kun-get")
-        write_tree(site, {"stories/beboerhoejskolen.md": text})
+        write_tree(site, {"stories/samskabelsesraadet-i-silkeborg.md": text})
         report = tmp_path / "links.md"
         result = run(site, "links", "--rapport", str(report), "--timeout", "5")
     assert result.exit_code == 1, result.output
-    assert f"{base}/vaek: 404 — i stories/beboerhoejskolen.md" in result.output
+    assert f"{base}/vaek: 404 — i stories/samskabelsesraadet-i-silkeborg.md" in result.output
     assert "kun-get" not in result.output
-    assert f"| {base}/vaek | 404 | stories/beboerhoejskolen.md |" in report.read_text(encoding="utf-8")
+    assert f"| {base}/vaek | 404 | stories/samskabelsesraadet-i-silkeborg.md |" in report.read_text(encoding="utf-8")
 
 
+@pytest.mark.usefixtures("loopback_is_public")
 def test_links_all_good(site: Path) -> None:
     with serve_on_loopback(_Links) as base:
         _only_local_links(site, base)
@@ -626,6 +704,117 @@ def test_links_all_good(site: Path) -> None:
     assert "eksterne links virker" in result.output
 
 
+class _Internal(http.server.BaseHTTPRequestHandler):
+    """A server that must never be reached by the link checker (stands for the internal network)."""
+
+    hits: ClassVar[list[str]] = []
+
+    def do_HEAD(self) -> None:
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    do_GET = do_HEAD
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def _redirecting(targets: dict[str, str]) -> type[http.server.BaseHTTPRequestHandler]:
+    class Redirects(_Links):
+        def do_HEAD(self) -> None:
+            if self.path in targets:
+                self.send_response(302)
+                self.send_header("Location", targets[self.path])
+                self.end_headers()
+            else:
+                super().do_HEAD()
+
+        do_GET = do_HEAD
+
+    return Redirects
+
+
+@pytest.mark.usefixtures("loopback_is_public")
+def test_links_refuses_redirects_to_internal_addresses_and_other_schemes(site: Path, tmp_path: Path) -> None:
+    internal = http.server.ThreadingHTTPServer(("127.0.0.2", 0), _Internal)
+    inside = f"http://127.0.0.2:{internal.server_port}"
+    thread = threading.Thread(target=internal.serve_forever, daemon=True)
+    thread.start()
+    refused = {
+        "/til-loopback": f"{inside}/kladder",
+        "/til-privat": "http://10.1.2.3/intern",
+        "/til-metadata": "http://169.254.169.254/latest/meta-data/",
+        "/til-ipv6-loopback": f"http://[::1]:{internal.server_port}/",
+        "/til-mapped": f"http://[::ffff:127.0.0.2]:{internal.server_port}/",
+        "/til-fil": "file:///etc/passwd",
+        "/til-ftp": "ftp://127.0.0.1/",
+        "/i-ring": "/i-ring",
+    }
+    fine = {"/relativ": "/findes", "/kaede": "/relativ"}
+    try:
+        with serve_on_loopback(_redirecting({**refused, **fine})) as base:
+            _only_local_links(site, base)
+            text = (site / "stories" / "beboerhoejskolen.md").read_text(encoding="utf-8")
+            entries = "".join(f"  - titel: Link {n}\n    url: {base}{path}\n"
+                              for n, path in enumerate([*refused, *fine]))
+            write_tree(site, {"stories/beboerhoejskolen.md": text.replace(
+                "rådets_rolle: ingen", "rådets_rolle: ingen\nlinks:\n" + entries.rstrip("\n"))})
+            report = tmp_path / "links.md"
+            result = run(site, "links", "--rapport", str(report), "--timeout", "5")
+    finally:
+        internal.shutdown()
+        internal.server_close()
+        thread.join()
+    assert result.exit_code == 1, result.output
+    assert _Internal.hits == []
+    posted = report.read_text(encoding="utf-8")
+    for path in refused:
+        assert f"{base}{path}" in posted
+    for path in fine:
+        assert f"{base}{path}" not in result.output
+    assert posted.count("omdirigerer til en adresse, der ikke tjekkes") == len(refused) - 1
+    assert "mere end 5 omdirigeringer" in posted
+    # Nothing about where the refused redirects pointed is posted.
+    for secret in ("127.0.0.2", "10.1.2.3", "169.254", "::1", "::ffff", "etc/passwd", "ftp://", "file:",
+                   "kladder", str(internal.server_port)):
+        assert secret not in posted and secret not in result.output, secret
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [("127.0.0.1", False), ("127.8.9.10", False), ("10.0.0.1", False), ("172.16.5.4", False),
+     ("192.168.1.1", False), ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False),
+     ("224.0.0.1", False), ("255.255.255.255", False), ("::1", False), ("fe80::1", False), ("fc00::1", False),
+     ("::ffff:127.0.0.1", False), ("::ffff:10.0.0.1", False), ("::", False),
+     ("93.184.215.14", True), ("2a00:1450:4001:82b::200e", True), ("::ffff:93.184.215.14", True)],
+)
+def test_only_public_addresses_are_allowed(address: str, allowed: bool) -> None:
+    assert cli.address_allowed(ipaddress.ip_address(address)) is allowed
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [("file:///etc/passwd", "ikke en webadresse"), ("javascript:alert(1)", "ikke en webadresse"),
+     ("ftp://example.org/", "ikke en webadresse"), ("http://localhost:9/", "ikke en offentlig adresse"),
+     ("http://127.0.0.1:9/", "ikke en offentlig adresse"), ("http://[::1]:9/", "ikke en offentlig adresse"),
+     ("http://0x7f000001:9/", "ikke en offentlig adresse"), ("http://2130706433:9/", "ikke en offentlig adresse")],
+)
+def test_links_that_are_not_public_are_never_requested(url: str, why: str) -> None:
+    ok, status = cli.check_url(url, timeout=2)
+    assert not ok and status.startswith("ikke tjekket: ") and why in status
+
+
 def test_issue_form_file_is_valid_yaml() -> None:
     form = yaml.safe_load((REPO / ".github/ISSUE_TEMPLATE/historie.yml").read_text(encoding="utf-8"))
     assert form["name"] == "Indsend en historie"
+
+
+def test_a_very_long_title_gives_a_file_name_within_the_slug_limit(tmp_path: Path) -> None:
+    from videnbank.limits import MAX_SLUG_CHARS
+    from videnbank.model import file_slug
+
+    title = "Et meget langt samarbejde " * 40
+    slug = file_slug(title)
+    assert 0 < len(slug) <= MAX_SLUG_CHARS and not slug.endswith("-") and slug.startswith("et-meget-langt")
+    assert file_slug("Kort titel") == "kort-titel"

@@ -115,6 +115,30 @@ def test_the_shipped_council_is_the_seed_council_and_gets_its_notice() -> None:
     assert rules.sector_min == {"offentlig": 3, "erhverv": 3, "civilsamfund": 3}
     assert composition_notices(shipped) == SEED_NOTICES
     assert shipped.composition() == [("Offentlig sektor", 3, 3), ("Erhvervsliv", 2, 3), ("Civilsamfund", 5, 3)]
+    assert shipped.members_source is not None
+    assert shipped.members_source.title == "Fællesskaber baner vejen til fremtidens velfærd"
+    assert shipped.members_as_of is None, "the seed's copy of the news item is undated: no date may be invented"
+
+
+def test_a_cross_sector_member_counts_in_the_total_but_in_no_sector() -> None:
+    mixed = council({"offentlig": 3, "erhverv": 3, "civilsamfund": 2, "tvaersektoriel": 4})
+    assert composition_notices(mixed) == ["Civilsamfund har 2 medlemmer i rådet; reglerne siger mindst 3."]
+    assert mixed.composition() == [
+        ("Offentlig sektor", 3, 3), ("Erhvervsliv", 3, 3), ("Civilsamfund", 2, 3), ("På tværs af sektorer", 4, None),
+    ]
+
+
+def test_members_as_of_a_date_with_their_source() -> None:
+    base = council(BALANCED).model_dump(by_alias=True)
+    for as_of, text in (("2019", "pr. 2019"), ("2019-03", "pr. marts 2019"), ("2019-03-05", "pr. 5. marts 2019")):
+        dated = Council.model_validate(
+            {**base, "medlemmer_pr": as_of,
+             "medlemmer_kilde": {"titel": "Nyt råd", "udgiver": "Kommunen", "link": "https://example.dk/nyt"}},
+            context={"methods": METHODS},
+        )
+        assert dated.members_as_of_text == text
+        assert str(dated.members_source) == "»Nyt råd«, Kommunen"
+    assert council(BALANCED).members_as_of_text is None
 
 
 def test_no_council_file_is_no_council(tmp_path: Path) -> None:
@@ -136,7 +160,7 @@ BAD_CASES = {
     "unknown-sector": (
         GOOD_HEAD + "medlemmer:\n  - navn: A\n    rolle: R\n    organisation: O\n    sektor: erhvervsliv\n",
         ["council.yml:14: medlemmer[1].sektor: ukendt værdi 'erhvervsliv' — mente du 'erhverv'? "
-         "(brug en af: offentlig, erhverv, civilsamfund, borgere, uddannelse-og-forskning)"],
+         "(brug en af: offentlig, erhverv, civilsamfund, borgere, uddannelse-og-forskning, tvaersektoriel)"],
     ),
     "missing-role-and-bad-year": (
         GOOD_HEAD + "medlemmer:\n  - navn: A\n    organisation: O\n    sektor: offentlig\n    siden: i fjor\n",
@@ -158,6 +182,18 @@ BAD_CASES = {
         ["council.yml:5: regler.mindst_pr_sektor: ukendt sektor 'kommune' — brug en af: offentlig, erhverv, "
          "civilsamfund, borgere, uddannelse-og-forskning"],
     ),
+    "cross-sector-minimum": (
+        GOOD_HEAD.replace("  medlemmer_maks: 3\n", "  medlemmer_maks: 3\n  mindst_pr_sektor:\n    tvaersektoriel: 1\n")
+        + "medlemmer: []\n",
+        ["council.yml:5: regler.mindst_pr_sektor: 'tvaersektoriel' er ikke én sektor, så den kan ikke have et "
+         "mindste antal medlemmer — fjern linjen; et mindste antal gælder kun én af: offentlig, erhverv, "
+         "civilsamfund, borgere, uddannelse-og-forskning"],
+    ),
+    "members-source-and-date": (
+        GOOD_HEAD + "medlemmer_pr: 2019-13\nmedlemmer_kilde:\n  titel: Nyheden\nmedlemmer: []\n",
+        ["council.yml:10: medlemmer_pr: '2019-13' er ikke en dato, der findes — tjek måned (01–12) og dag",
+         "council.yml:11: medlemmer_kilde.udgiver: feltet mangler — tilføj 'udgiver:' med en værdi"],
+    ),
     "criteria": (
         GOOD_HEAD + "medlemmer: []\nsucceskriterier:\n  fra: 2019\n  til: 2020\n  kriterier:\n"
         "    - tekst: A\n      måling: metode\n      kan_ikke_vise: B\n"
@@ -172,7 +208,7 @@ BAD_CASES = {
     ),
     "yaml-syntax": (
         "navn: Rådet\nregler:\n  medlemmer_min: [2\n",
-        ["council.yml:4: fil: YAML kan ikke læses (expected ',' or ']', but got '<stream end>') — "
+        ["council.yml:4: fil: YAML kan ikke læses (listen i [ ] bliver ikke lukket med ']') — "
          "tjek kolon, indrykning og anførselstegn; tekst med ':' skal stå i anførselstegn"],
     ),
     "duplicate-field": (

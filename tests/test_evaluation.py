@@ -12,7 +12,7 @@ import pytest
 from conftest import REPO, build_ok, copy_site, html, write_tree
 from videnbank.council import load_council
 from videnbank.derive import Catalogue
-from videnbank.evaluation import Evaluation, bar_chart, evaluate
+from videnbank.evaluation import COUNTING, Evaluation, bar_chart, evaluate
 from videnbank.load import load_bank
 
 
@@ -24,10 +24,13 @@ def _method(name: str) -> str:
     return f"---\nnavn: {name}\nkort: Metoden {name}.\n---\nOm {name}.\n"
 
 
-def _story(title: str, added: str, principles: list[str], actors: list[tuple[str, str]], *,
+def _story(title: str, added: str, principles: list[str], actors: list[tuple[str, ...]], *,
            publication: str = "udgivet", role: str = "ingen", methods: str = "[]", groups: str = "[]",
            status: str = "igang", extra: str = "") -> str:
-    actor_lines = "".join(f"  - navn: {name}\n    sektor: {sector}\n" for name, sector in actors)
+    actor_lines = "".join(
+        f"  - navn: {name}\n    sektor: {sector}\n" + "".join(f"    type: {kind}\n" for kind in rest)
+        for name, sector, *rest in actors
+    )
     return (
         f"---\ntitel: {title}\nsammendrag: Om {title}.\ndato: {added}\npublicering: {publication}\n"
         f"principper: [{', '.join(principles)}]\naktører:\n{actor_lines}metoder: {methods}\n"
@@ -173,7 +176,7 @@ def test_an_empty_bank_has_no_years(tmp_path: Path) -> None:
 
 def test_chart_geometry_and_description(bank_root: Path) -> None:
     chart = _evaluate(bank_root).charts[0]
-    assert chart.title == "Historier tilføjet pr. år"
+    assert chart.title == "Historier pr. år"
     assert [(b.label, b.value, b.width_percent, b.value_x_percent) for b in chart.bars] == [
         ("2019", 2, 85.0, 86.0), ("2020", 0, 0.0, 1.0), ("2021", 1, 42.5, 43.5),
     ]
@@ -299,3 +302,30 @@ def test_success_criteria_follow_when_it_happened_not_when_it_was_added(tmp_path
     )
     assert collaborations.startswith("2019: 2 historier om samarbejder") and "2020: 3 historier" in collaborations
     assert method.startswith("1 historie om metoden Folkemøde med en periode i 2019–2020: »Skrevet senere«")
+
+
+def test_groups_of_people_are_not_new_actors_and_a_period_sets_the_year(tmp_path: Path) -> None:
+    stories = {
+        # Added in 2026, but it began in 2019: it counts in 2019.
+        "stories/tidlig.md": _story(
+            "Tidlig", "2026-11-26", ["alfa"],
+            [("Kommunen", "offentlig"), ("borgere", "borgere", "gruppe"), ("Rådet", "tvaersektoriel")],
+            extra="periode:\n  start: 2019-05\n",
+        ),
+        # No period: it counts in the year it was added.
+        "stories/senere.md": _story(
+            "Senere", "2021-02-01", ["beta"],
+            [("Foreningen", "civilsamfund"), ("deltagere", "civilsamfund", "gruppe"), ("Rådet", "tvaersektoriel"),
+             ("Firmaet", "erhverv", "organisation")],
+        ),
+    }
+    vocab = {k: v for k, v in BANK.items() if not k.startswith("stories/")}
+    result = _evaluate(write_tree(tmp_path / "bank", {**vocab, **stories}), with_council=False)
+    assert [(s.year, s.added, s.actors, s.new_actors) for s in result.years] == [
+        (2019, 1, 2, ("Kommunen", "Rådet")),
+        (2020, 0, 0, ()),
+        (2021, 1, 3, ("Foreningen", "Firmaet")),
+    ]
+    # A cross-sector council is no sector of its own: Kommunen + borgere is two sectors, not three.
+    assert [(s.sectors2, s.sectors3) for s in result.years] == [(1, 0), (0, 0), (1, 0)]
+    assert result.counting == COUNTING and any("borgere" in c for c in COUNTING)

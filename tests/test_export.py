@@ -26,7 +26,7 @@ from videnbank.load import load_bank
 from videnbank.model import Story
 
 SITE = export.Site("Testbanken", "https://videnbank.example.dk/", "Må genbruges med kildeangivelse.")
-DRAFT_SLUG = "start-guide-til-samskabelse"
+DRAFT_SLUG = "faaborg-midtfyn-revision-af-politikken"
 DRAFT_SENTENCE = "Denne kladde må ikke blive offentlig."
 
 
@@ -71,6 +71,13 @@ resultater:
 links:
   - titel: Mere
     url: https://example.dk/mere
+kilder:
+  - titel: "Referat; møde 1"
+    udgiver: Kommunen
+    år: 2022
+    link: https://example.dk/referat
+  - titel: Foreningens blad
+    udgiver: Foreningen Ærø & Å
 """,
     contact='kontakt:\n  organisation: Kommunen\n  telefon: "+45 11 22 33 44"\n',
 )
@@ -113,7 +120,12 @@ def test_document_has_published_stories_newest_first(tmp_path: Path) -> None:
     assert first["url"] == "https://videnbank.example.dk/historier/svaer/"
     assert first["sammendrag"] == "Et vigtigt sammendrag med et link & mere."
     assert first["principper"] == [{"princip": "alfa", "hvordan": None}, {"princip": "beta", "hvordan": None}]
-    assert first["aktører"][1] == {"navn": "Foreningen Ærø & Å", "sektor": "civilsamfund"}
+    assert first["aktører"][1] == {"navn": "Foreningen Ærø & Å", "sektor": "civilsamfund", "type": "organisation"}
+    assert first["kilder"] == [
+        {"titel": "Referat; møde 1", "udgiver": "Kommunen", "år": 2022, "link": "https://example.dk/referat"},
+        {"titel": "Foreningens blad", "udgiver": "Foreningen Ærø & Å", "år": None, "link": None},
+    ]
+    assert doc["historier"][1]["kilder"] == []
     assert first["resultater"] == {"tekst": "Første linje;\nanden linje.", "evalueret": True}
     assert first["periode"] == {"start": "2022-09", "slut": None}
     assert set(first) == {"kortnavn", "url"} | {f.alias or name for name, f in Story.model_fields.items()}
@@ -136,7 +148,11 @@ def test_document_validates_against_its_schema(tmp_path: Path) -> None:
     bad_date["historier"][1]["dato"] = "5. januar 2021"
     missing = json.loads(json.dumps(doc))
     del missing["historier"][0]["url"]
-    for broken in (wrong_principle, unknown_field, bad_date, missing):
+    no_publisher = json.loads(json.dumps(doc))
+    del no_publisher["historier"][0]["kilder"][0]["udgiver"]
+    bad_kind = json.loads(json.dumps(doc))
+    bad_kind["historier"][0]["aktører"][0]["type"] = "person"
+    for broken in (wrong_principle, unknown_field, bad_date, missing, no_publisher, bad_kind):
         assert not validator.is_valid(broken)
 
 
@@ -148,6 +164,11 @@ def test_schema_field_table_covers_every_story_field(tmp_path: Path) -> None:
     assert top == {"kortnavn", "url"} | {f.alias or name for name, f in Story.model_fields.items()}
     by_name = {f.name: f for f in fields}
     assert "aktører[].sektor" in by_name and "offentlig" in by_name["aktører[].sektor"].kind
+    assert by_name["aktører[].type"].kind == "tekst: organisation, gruppe"
+    assert [n for n in names if n.startswith("kilder")] == [
+        "kilder", "kilder[].titel", "kilder[].udgiver", "kilder[].år", "kilder[].link",
+    ]
+    assert by_name["kilder[].udgiver"].required and not by_name["kilder[].link"].required
     assert by_name["titel"].required and not by_name["kommune"].required
     assert by_name["dato"].kind.startswith("dato")
     assert all(f.description for f in fields)
@@ -173,8 +194,47 @@ def test_csv_is_made_for_danish_excel(tmp_path: Path) -> None:
     assert tricky["kontakt_telefon"] == "'+45 11 22 33 44", "kept from being read as a formula"
     assert tricky["periode_start"] == "2022-09" and tricky["periode_slut"] == ""
     assert tricky["links"] == "Mere (https://example.dk/mere)"
+    assert tricky["kilder"] == (
+        "Referat; møde 1, Kommunen, 2022 (https://example.dk/referat) | Foreningens blad, Foreningen Ærø & Å"
+    )
+    assert rows[1]["kilder"] == ""
     assert rows[1]["resultater_evalueret"] == "" and rows[1]["metoder"] == ""
     assert "Hemmelig" not in data.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('"=HYPERLINK(\\"https://x.example\\";\\"klik\\")"', "'=HYPERLINK(\"https://x.example\";\"klik\")"),
+        ('"+45 11 22 33 44"', "'+45 11 22 33 44"),
+        ('"-2+3+cmd|\' /C calc\'!A0"', "'-2+3+cmd|' /C calc'!A0"),
+        ('"@SUM(1+1)"', "'@SUM(1+1)"),
+        ('"\\t=1+1"', "'=1+1"),
+        ('"\\r@SUM(1)"', "'@SUM(1)"),
+        ('"\\t\\r-1"', "'-1"),
+    ],
+)
+def test_csv_keeps_every_formula_start_as_text(tmp_path: Path, value: str, cell: str) -> None:
+    """Pins the CSV-injection guard for '=', '+', '-', '@', tab and CR at the start of a cell."""
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    write_tree(tmp_path, {"stories/formel.md": _story("Formel", "2023-03-01", extra=f"sted: {value}\n")})
+    bank = load_bank(tmp_path)
+    assert bank.problems == [], bank.problems
+    row = _csv_rows(export.csv_bytes(Catalogue(bank), SITE))[0]
+    assert row["sted"] == cell
+    assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in row.values())
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_a_cell_starting_like_a_formula_is_text(start: str) -> None:
+    assert export._cell(f"{start}1+1") == f"'{start}1+1"
+    assert export._cell(f"  {start}1+1") == f"'{start}1+1"
+
+
+@pytest.mark.parametrize("start", ["\t", "\r", "\r\n"])
+def test_a_cell_never_starts_with_a_tab_or_line_break(start: str) -> None:
+    assert export._cell(f"{start}=1+1") == "'=1+1"
+    assert export._cell(f"{start}tekst") == "tekst"
 
 
 def test_atom_feeds(tmp_path: Path) -> None:

@@ -93,7 +93,7 @@ def test_facet_vocabulary_and_counts(tmp_path: Path) -> None:
     assert [(v.label, v.count) for v in found["metode"].values] == [
         ("Borgermøde", 1), ("Dialogmøde", 2), ("Temadag", 1)]
     assert counts(found["sektor"]) == {"offentlig": 3, "erhverv": 2, "civilsamfund": 2, "borgere": 2,
-                                       "uddannelse-og-forskning": 0}
+                                       "uddannelse-og-forskning": 0, "tvaersektoriel": 0}
     mix = found["sektorer"]
     assert (mix.match, mix.of, mix.control) == ("min", "sektor", "select")
     assert [(v.value, v.label, v.count) for v in mix.values] == [

@@ -37,7 +37,7 @@ GOOD = {
     "principper": "En proces bygget på dialog, Ny velfærd i en lokal sammenhæng",
     "hvordan": "En proces bygget på dialog: Beboerne og kommunen planlagde haven på tre møder.",
     "aktoerer": "- Vestbyens Haveforening (civilsamfund)\n- Silkeborg Kommune (Offentlig sektor)\n"
-                "- Beboerne (borgere)",
+                "- Beboerne (borgere, gruppe)",
     "metoder": "Dialogmøde, Arbejdsgruppe",
     "maalgrupper": "beboere, børnefamilier",
     "temaer": "natur, fællesskab",
@@ -49,6 +49,8 @@ GOOD = {
     "organisation": "Vestbyens Haveforening",
     "email": "kontakt@vestbyenshave.dk",
     "links": "Foreningens side: https://vestbyenshave.dk\nhttps://vestbyenshave.dk/plan",
+    "kilder": "Referat fra stormødet; Vestbyens Haveforening; 2023; https://vestbyenshave.dk/referat\n"
+              "Foreningens nyhedsbrev; Vestbyens Haveforening",
     "raadets-rolle": "Støttet af rådet",
     "samtykke": "- [X] " + next(f for f in FORM if f.id == "samtykke").options[0],
     "bekraeftelse": CONFIRMED,
@@ -130,7 +132,7 @@ def test_good_issue_becomes_a_story_that_passes_the_checker(tmp_path: Path) -> N
     assert meta["aktører"] == [
         {"navn": "Vestbyens Haveforening", "sektor": "civilsamfund"},
         {"navn": "Silkeborg Kommune", "sektor": "offentlig"},
-        {"navn": "Beboerne", "sektor": "borgere"},
+        {"navn": "Beboerne", "sektor": "borgere", "type": "gruppe"},
     ]
     assert meta["metoder"] == ["dialogmoede", "arbejdsgruppe"]
     assert meta["målgrupper"] == ["beboere", "børnefamilier"]
@@ -141,6 +143,11 @@ def test_good_issue_becomes_a_story_that_passes_the_checker(tmp_path: Path) -> N
     assert meta["links"] == [
         {"titel": "Foreningens side", "url": "https://vestbyenshave.dk"},
         {"titel": "https://vestbyenshave.dk/plan", "url": "https://vestbyenshave.dk/plan"},
+    ]
+    assert meta["kilder"] == [
+        {"titel": "Referat fra stormødet", "udgiver": "Vestbyens Haveforening", "år": 2023,
+         "link": "https://vestbyenshave.dk/referat"},
+        {"titel": "Foreningens nyhedsbrev", "udgiver": "Vestbyens Haveforening"},
     ]
     assert meta["rådets_rolle"] == "stoettet" and meta["samtykke"] == "ja"
     assert "billeder" not in meta
@@ -212,12 +219,130 @@ def test_checker_problems_are_named_by_the_form_labels(tmp_path: Path) -> None:
 
 def test_a_title_already_in_the_bank_is_refused(tmp_path: Path) -> None:
     root = copy_site(tmp_path / "site")
-    assert (root / "stories" / "beboerhoejskolen.md").is_file()
-    problems = check(root, convert(body(**{**GOOD, "titel": "Beboerhøjskolen"}), VOCAB, TODAY))
+    assert (root / "stories" / "folkemoedet-i-silkeborg.md").is_file()
+    problems = check(root, convert(body(**{**GOOD, "titel": "Folkemødet i Silkeborg"}), VOCAB, TODAY))
     assert [p for p in problems if p.label == "Titel" and "findes allerede" in p.what]
+
+
+def test_bad_actor_type_and_sources_are_reported(tmp_path: Path) -> None:
+    bad = {**GOOD, "aktoerer": "- Beboerne (borgere, personer)", "kilder": "Kun en titel\nTitel; Udgiver; i fjor"}
+    problems = convert(body(**bad), VOCAB, TODAY).problems
+    assert [(p.label, p.what) for p in problems] == [
+        ("Aktører", "linje 1: ukendt type 'personer'"),
+        ("Kilder", "linje 1 'Kun en titel' har ikke formen 'titel; udgiver; år; adresse'"),
+        ("Kilder", "linje 2: 'i fjor' er hverken et årstal eller en webadresse"),
+    ]
 
 
 def test_a_title_without_letters(tmp_path: Path) -> None:
     root = copy_site(tmp_path / "site")
     problems = check(root, convert(body(**{**GOOD, "titel": "???"}), VOCAB, TODAY))
     assert labels(problems) == ["Titel"]
+
+
+# --- what the reader sees is what is converted -------------------------------------------------
+
+
+def test_a_label_inside_an_html_comment_is_not_a_field_and_the_comment_is_refused() -> None:
+    hidden = GOOD["afsnit-udfordringen"] + "\n<!--\n### Titel\n\nEn anden titel\n\n### Kommune\n\nAarhus\n-->"
+    text = body(**{**GOOD, "afsnit-udfordringen": hidden})
+    answers, problems = issueform.parse(text)
+    assert answers["Titel"] == GOOD["titel"] and answers["Kommune"] == GOOD["kommune"]
+    assert [(p.label, "skjult HTML-kommentar" in p.what) for p in problems] == [("Udfordringen", True)]
+    submission = convert(text, VOCAB, TODAY)
+    assert "Udfordringen" in labels(submission.problems)
+    assert all(p.fix for p in submission.problems)
+
+
+def test_an_inline_html_comment_is_refused() -> None:
+    text = body(**{**GOOD, "sammendrag": "Synlig tekst <!-- usynlig --> og mere."})
+    assert ("Sammendrag", True) in [(p.label, "skjult" in p.what) for p in convert(text, VOCAB, TODAY).problems]
+
+
+def test_an_unclosed_comment_hides_every_field_after_it() -> None:
+    text = body(**{**GOOD, "sammendrag": "Kort. <!-- herfra er alt skjult"})
+    answers, problems = issueform.parse(text)
+    assert list(answers) == ["Titel", "Sammendrag"]
+    assert labels(problems) == ["Sammendrag"]
+
+
+@pytest.mark.parametrize("fence", ["```", "~~~", "````text"])
+def test_a_label_inside_a_fenced_block_is_text(fence: str) -> None:
+    close = fence.removesuffix("text")
+    code = f"Sådan så planen ud:\n\n{fence}\n### Titel\n\nIkke en titel\n### Status\n{close}\n\nSlut."
+    text = body(**{**GOOD, "afsnit-det-gjorde-vi": code})
+    answers, problems = issueform.parse(text)
+    assert problems == []
+    assert answers["Titel"] == GOOD["titel"] and answers["Det gjorde vi"] == code
+    assert answers["Status"] == GOOD["status"]
+
+
+def test_a_closing_fence_must_match_the_opening_one() -> None:
+    # '~~~' does not close a '```' block, and a shorter run does not close a longer one.
+    code = "````\n```\n~~~\n### Titel\n````"
+    answers, problems = issueform.parse(body(**{**GOOD, "afsnit-det-gjorde-vi": code}))
+    assert problems == [] and answers["Det gjorde vi"] == code and answers["Titel"] == GOOD["titel"]
+
+
+def test_a_label_inside_a_raw_html_block_is_text() -> None:
+    code = "<pre>\n### Titel\nFalsk\n</pre>"
+    answers, _ = issueform.parse(body(**{**GOOD, "afsnit-det-gjorde-vi": code}))
+    assert answers["Titel"] == GOOD["titel"] and answers["Det gjorde vi"] == code
+
+
+def test_a_label_that_appears_twice_is_a_problem() -> None:
+    text = body(**GOOD) + "\n### Titel\n\nEn anden titel\n"
+    submission = convert(text, VOCAB, TODAY)
+    twice = [p for p in submission.problems if p.label == "Titel"]
+    assert [p.what for p in twice] == ["feltet står to gange i issuet"]
+    assert "### Titel" in twice[0].fix
+    # The answer is never taken from the second copy.
+    assert issueform.sections(text)["Titel"] == GOOD["titel"]
+
+
+def test_reading_the_issue_is_linear_in_its_size() -> None:
+    import time
+
+    for text in ("x" + "`" * 100_000, "<!---->" * 30_000, "```\n" * 30_000, "### Titel\n" * 30_000,
+                 "<pre>\n" * 30_000, "<!--" * 30_000):
+        start = time.perf_counter()
+        issueform.parse(text)
+        assert time.perf_counter() - start < 1.0
+
+
+# --- the bot's comment is inert ----------------------------------------------------------------
+
+
+EVIL = "x` **fed** @octocat [link](https://evil.example) #1\n- ny linje\u202e <img src=x> ``"
+
+
+def test_values_in_the_comment_are_one_inert_code_span_each() -> None:
+    problems = [FormProblem("Aktører", f"linje 1 '{EVIL}' mangler sektoren i parentes", f"skriv '{EVIL}'"),
+                FormProblem("Titel", "er ikke udfyldt", "udfyld feltet")]
+    text = issueform.comment(problems)
+    bullets = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 2 and len(text.splitlines()) == 4
+    label, rest = bullets[0].split(": ", 1)
+    assert label == "- **Aktører**"
+    # Exactly two code spans (what, fix), so nothing in between is Markdown.
+    assert re.fullmatch(r"`[^`\n]+` — `[^`\n]+`", rest), rest
+    assert "@octocat" not in text and "@\u200doctocat" in text
+    assert "\u202e" not in text
+    assert bullets[1] == "- **Titel**: `er ikke udfyldt` — `udfyld feltet`"
+
+
+def test_inert_cuts_long_values_and_keeps_empty_ones_a_span() -> None:
+    assert len(issueform.inert("a" * 5000)) <= 302
+    assert issueform.inert("\n\t") == "` `"
+    assert issueform.inert("`") == "`ˋ`"
+
+
+def test_fra_issue_comment_from_a_hostile_issue_is_inert(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "site")
+    submission = convert(body(**{**GOOD, "aktoerer": EVIL, "sammendrag": "@alle se <!-- skjult -->"}), VOCAB, TODAY)
+    text = issueform.comment(check(root, submission))
+    assert "@alle" not in text and "@octocat" not in text
+    outside_code = re.sub(r"`[^`]*`", "", text)
+    assert "](" not in outside_code and "http" not in outside_code and "<" not in outside_code
+    for line in text.splitlines()[2:]:
+        assert re.fullmatch(r"- (\*\*[^*`]+\*\*|`[^`]+`): `[^`]+` — `[^`]+`", line), line

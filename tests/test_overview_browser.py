@@ -28,7 +28,7 @@ from videnbank.load import load_bank
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-COPIES = 8
+COPIES = 12
 
 
 @dataclass
@@ -106,7 +106,7 @@ def test_static_pages_list_every_story_once(big: Site) -> None:
 def test_index_matches_the_core(big: Site) -> None:
     data = big.index()
     assert data == facets.index_data(big.catalogue)
-    assert not [row for row in data["stories"] if "start-guide" in row[0]], "drafts stay out"
+    assert not [row for row in data["stories"] if "revision-af-politikken" in row[0]], "drafts stay out"
 
 
 # In Chromium
@@ -144,7 +144,7 @@ def _from_json(data: dict[str, Any], query: dict[str, list[str]]) -> list[str]:
                 positions = [f["values"].index(v) for v in wanted]
                 ok &= (all if f["match"] == "all" else any)(p in has for p in positions)
         if ok:
-            kept.append(row[0])
+            kept.append(_slug(row[0]))
     return kept
 
 
@@ -312,6 +312,6 @@ def test_without_javascript_every_story_is_reachable(big: Site, browser: Browser
             following.click()
             page.wait_for_load_state()
         assert seen == [s.slug for s in big.catalogue.stories]
-        assert not [s for s in seen if "start-guide" in s]
+        assert not [s for s in seen if "revision-af-politikken" in s]
     finally:
         context.close()

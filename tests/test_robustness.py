@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES, REPO, build_ok
+from conftest import FIXTURES, REPO, build_ok, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from videnbank.load import load_bank
@@ -144,3 +144,89 @@ def test_golden_files_are_valid_yaml_with_distinct_names(cases_file: str) -> Non
     cases = data.get("cases") or data.get("vectors")
     names = [c["name"] for c in cases]
     assert len(names) == len(set(names))
+
+
+# --- file-system oddities: each a message naming the path, never a traceback -------------------------------------
+
+SYMLINK = "fil: er et symbolsk link; links bliver ikke læst — læg selve filen i mappen i stedet for et link"
+
+
+def _story_text() -> str:
+    return "---\n" + yaml.safe_dump(VALID, allow_unicode=True, sort_keys=False) + "---\n" + BODY
+
+
+@pytest.mark.parametrize("folder", ["stories", "principles", "methods"])
+def test_symbolic_links_are_refused_inside_out_of_and_dangling(folder: str, tmp_path: Path) -> None:
+    """Decision: a content file may not be a symbolic link at all. A pull request shows a link as one line
+    with a path, not the text that would be published, and a link into the repository would publish the
+    same text twice; a link out of it could publish any file on the build machine."""
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    target = tmp_path / folder
+    target.mkdir(exist_ok=True)
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.md"
+    outside.write_text(_story_text(), encoding="utf-8")
+    (tmp_path / "stories").mkdir(exist_ok=True)
+    (tmp_path / "stories" / "rigtig.md").write_text(_story_text(), encoding="utf-8")
+    (target / "inde.md").symlink_to(tmp_path / "stories" / "rigtig.md")
+    (target / "ude.md").symlink_to(outside)
+    (target / "doed.md").symlink_to(tmp_path / "findes-ikke.md")
+    (target / "mappe").symlink_to(tmp_path.parent, target_is_directory=True)
+    bank = load_bank(tmp_path)
+    mine = sorted(str(p) for p in bank.problems if p.path.startswith(f"{folder}/"))
+    assert mine == [f"{folder}/{name}:1: {SYMLINK}" for name in ("doed.md", "inde.md", "mappe", "ude.md")]
+    assert "ude" not in {s.slug for s in bank.stories}
+
+
+def test_a_symlinked_story_named_on_the_command_line_is_refused(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "stories").mkdir()
+    (tmp_path / "stories" / "doed.md").symlink_to(tmp_path / "findes-ikke.md")
+    bank = load_bank(tmp_path, only=[tmp_path / "stories" / "doed.md"])
+    assert [str(p) for p in bank.problems] == [f"stories/doed.md:1: {SYMLINK}"]
+
+
+def test_readme_and_hidden_files_are_ignored(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    write_tree(tmp_path, {"stories/README.md": "# Om mappen\n", "stories/.#x.md": "låsefil fra en editor\n",
+                          "principles/README.md": "# Om principperne\n", "methods/readme.md": "x\n"})
+    assert load_bank(tmp_path).problems == []
+
+
+def test_unreadable_file_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests run as root here, where chmod 000 still reads: the refusal is simulated."""
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    write_tree(tmp_path, {"stories/x.md": _story_text()})
+    real_open = Path.open
+
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == "x.md":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    assert [str(p) for p in load_bank(tmp_path).problems] == [
+        "stories/x.md:1: fil: filen kan ikke læses (adgang nægtet) — "
+        "giv læseadgang til filen, fx med 'chmod a+r', eller gem den igen"
+    ]
+
+
+def test_non_utf8_bytes_are_a_message_with_the_line(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "principles" / "gamma.md").write_bytes(
+        b"---\nnummer: 3\nnavn: Gamma\n" + b"kort: K\xf8benhavn\n---\nTekst.\n"
+    )
+    assert [str(p) for p in load_bank(tmp_path).problems] == [
+        "principles/gamma.md:4: fil: filen er ikke gemt som UTF-8 (byte 0xf8 kan ikke læses) — "
+        "gem filen som UTF-8 (i de fleste editorer: Gem som, Tegnsæt UTF-8)"
+    ]
+
+
+def test_a_fifo_is_not_read(tmp_path: Path) -> None:
+    import os
+
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "stories").mkdir()
+    os.mkfifo(tmp_path / "stories" / "x.md")  # reading it would wait forever
+    assert [str(p) for p in load_bank(tmp_path).problems] == [
+        "stories/x.md:1: fil: er ikke en almindelig fil — flyt eller omdøb den; kun tekstfiler, der ender på .md, læses"
+    ]

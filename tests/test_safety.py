@@ -248,7 +248,8 @@ def test_images_are_copied_next_to_the_story_and_shown_as_figures(tmp_path: Path
     (root / "stories" / "billeder" / "moede.png").write_bytes(image)
     story = (REPO / "stories" / "folkemoedet-i-silkeborg.md").read_text(encoding="utf-8").replace(
         "rådets_rolle:", "samtykke: ja\nbilleder:\n  - fil: billeder/moede.png\n"
-        "    alt: Tre grå punkter på en række.\n    kredit: \"Foto & tegning: Foreningen\"\nrådets_rolle:", 1)
+        "    alt: Tre grå punkter på en række.\n    kredit: \"Foto & tegning: Foreningen\"\nrådets_rolle:", 1,
+    ).replace("  organisation: Silkeborg Kommune", "  organisation: Silkeborg Kommune & Co", 1)
     (root / "stories" / "folkemoedet-i-silkeborg.md").write_text(story, encoding="utf-8")
     site = build_ok(root, tmp_path / "site")
     assert (site / "historier" / "folkemoedet-i-silkeborg" / "moede.png").read_bytes() == image
@@ -258,6 +259,7 @@ def test_images_are_copied_next_to_the_story_and_shown_as_figures(tmp_path: Path
     assert img["alt"] == "Tre grå punkter på en række."
     assert (site / "historier" / "folkemoedet-i-silkeborg" / str(img["src"])).resolve().read_bytes() == image
     assert figure.find("figcaption").get_text(" ", strip=True) == "Foto: Foto & tegning: Foreningen"
+    assert "Silkeborg Kommune & Co" in page.select_one(".vb-facts").get_text(), "escaped once, not twice"
 
 
 def test_templates_neither_double_escape_nor_print_markup_as_text(shipped_site: Path) -> None:
@@ -268,5 +270,89 @@ def test_templates_neither_double_escape_nor_print_markup_as_text(shipped_site: 
         text = file.read_text(encoding="utf-8")
         for wrong in ("&amp;amp;", "&amp;lt;", "&amp;quot;", "&lt;p&gt;", "&lt;h2", "&lt;a href", "&lt;/"):
             assert wrong not in text, f"{file.relative_to(shipped_site)}: {wrong}"
-    story = html(shipped_site, "historier/borgermoede-med-samskabelsens-mindset/")
-    assert "Tverskov Kommunikation & Udvikling" in story.select_one(".vb-facts").get_text()
+
+
+# --- every kind of content file gets the same markup rules -------------------------------------------------------
+
+
+def test_attribute_lists_that_set_attributes_are_rejected_by_the_line_rule_and_by_the_rendered_pass() -> None:
+    from videnbank.safety import rendered_markup_problem
+
+    text = 'Tekst.\n{: onclick="alert(1)" }\n'
+    # The rendered pass alone must see it: if '{' were dropped from the characters that make the checker
+    # render the text, this would be None.
+    assert rendered_markup_problem(text) == "attributten onclick på <p>"
+    assert rendered_markup_problem("Tekst.\n{: .klasse #id }\n") is None
+
+
+def test_check_body_markup_works_for_any_source_with_admonitions_and_tables() -> None:
+    from videnbank.safety import check_body_markup, check_front_matter_markup
+    from videnbank.source import Source
+
+    page = Source("docs/side.md", data={"title": "Om"}, body=(
+        "# Om\n\n!!! note \"Bemærk\"\n\n    En boks med **fed** tekst og [et link](https://example.org).\n\n"
+        "| felt | betydning |\n|---|---|\n| `titel` | Historiens titel |\n\n"
+        "[Se alle historier](historier/index.md){ .md-button }\n"
+    ), body_line=3)
+    check_front_matter_markup(page)
+    check_body_markup(page)
+    assert page.problems == []
+
+    bad = Source("docs/side.md", data={"title": "Om <script>"}, body="!!! note\n\n    Tekst\n{: onclick=x }\n")
+    check_front_matter_markup(bad)
+    check_body_markup(bad)
+    assert [(p.line, p.field) for p in bad.problems] == [(1, "title"), (4, "tekst")]
+
+
+def test_council_text_fields_get_the_markup_rule(tmp_path: Path) -> None:
+    from videnbank.council import load_council
+
+    lines = (REPO / "council.yml").read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.startswith("navn:"))
+    lines[number] = 'navn: "Samskabelsesrådet</title><script>alert(1)</script>"'
+    (tmp_path / "council.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found, problems = load_council(tmp_path, {})
+    assert found is None
+    assert [str(p) for p in problems] == [
+        f"council.yml:{number + 1}: navn: HTML er ikke tilladt i feltet ('</title><script>alert(1)</script>') — "
+        "skriv almindelig tekst uden HTML-koder; feltet vises som tekst på siden"
+    ]
+
+
+def test_council_refuses_yaml_aliases(tmp_path: Path) -> None:
+    from videnbank.council import load_council
+
+    (tmp_path / "council.yml").write_text("navn: &n Rådet\nkommune: *n\n", encoding="utf-8")
+    _, problems = load_council(tmp_path, {})
+    assert [str(p) for p in problems] == [
+        "council.yml:1: fil: ankre og henvisninger (&n) er ikke tilladt — "
+        "skriv værdien ud hvert sted, den skal stå; fjern '&navn' og '*navn'"
+    ]
+
+
+# --- code spans, found in linear time --------------------------------------------------------------------------
+
+_OLD_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+
+
+@pytest.mark.parametrize("line", [
+    "a `<b>` c", "``a ` b`` <i>", "x```", "`a``b`", "```a`` b```", "``a` `b``", "`` ` ``", "a ``` b ` c ``` d",
+    "`one` and `two`", "```` x ```", "`", "``", "`a\\`b`",
+])
+def test_code_spans_are_removed_as_the_old_rule_did(line: str) -> None:
+    from videnbank.safety import without_code_spans
+
+    expected = _OLD_CODE_SPAN.sub("``", line) if "\\" not in line else "``b`"
+    assert without_code_spans(line) == expected
+
+
+def test_code_span_scan_is_linear_on_a_run_of_backticks() -> None:
+    import time
+
+    from videnbank.safety import without_code_spans
+
+    start = time.process_time()
+    for n in (3_000, 5_000):
+        assert without_code_spans("x" + "`" * n) == "x" + "`" * n
+        assert without_code_spans("x" + " `" * n)  # many runs of one backtick: each pair is a span
+    assert time.process_time() - start < 0.5

@@ -1,26 +1,40 @@
-"""The GitHub workflows: actionlint-clean, least privilege, and wired the way the guide says."""
+"""The GitHub workflows and the publishing chain: actionlint- and zizmor-clean, least privilege,
+actions pinned to commits, dependencies installed from hashed lock files, and wired the way the
+guide says."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, in_ci, unavailable
+from hypothesis import settings
+from packaging.requirements import Requirement
+from packaging.version import Version
 
 WORKFLOWS = REPO / ".github" / "workflows"
+LOCKS = {"site": REPO / "requirements.lock", "test": REPO / "requirements-test.lock"}
+
+
+def tool(name: str) -> str:
+    """A binary from the test extra (next to this Python); a missing one fails the test, never skips it."""
+    found = Path(sys.executable).with_name(name)
+    path = str(found) if found.is_file() else shutil.which(name)
+    assert path, f"{name} is missing: ./dev install test installs it"
+    return path
 
 
 def actionlint() -> str:
-    """The actionlint binary from the test extra; a missing one fails the test, never skips it."""
-    found = Path(sys.executable).with_name("actionlint")
-    path = str(found) if found.is_file() else shutil.which("actionlint")
-    assert path, "actionlint is missing: pip install -e '.[test]' installs it"
-    return path
+    return tool("actionlint")
 
 
 def load(name: str) -> dict[Any, Any]:
@@ -49,10 +63,87 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     assert result.returncode != 0
 
 
-def test_every_action_is_pinned_to_a_version() -> None:
+def zizmor(path: Path) -> list[dict[str, Any]]:
+    """zizmor's findings at medium severity or above, offline, with no ignore comment honoured."""
+    result = subprocess.run(
+        [tool("zizmor"), "--offline", "--no-ignores", "--min-severity", "medium", "--format", "json", str(path)],
+        capture_output=True, text=True, cwd=REPO,
+    )
+    assert result.stdout.strip(), result.stderr
+    findings: list[dict[str, Any]] = json.loads(result.stdout)
+    return findings
+
+
+def test_zizmor_finds_nothing_at_medium_or_above() -> None:
+    findings = zizmor(WORKFLOWS)
+    assert findings == [], [(f["ident"], f["determinations"]["severity"]) for f in findings]
+
+
+def test_zizmor_catches_what_it_is_here_for(tmp_path: Path) -> None:
+    flow = tmp_path / ".github" / "workflows" / "bad.yml"
+    flow.parent.mkdir(parents=True)
+    flow.write_text(
+        "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n", encoding="utf-8",
+    )
+    assert {f["ident"] for f in zizmor(flow.parent)} >= {"unpinned-uses", "artipacked"}
+
+
+def _steps() -> list[tuple[str, str, dict[str, Any]]]:
+    return [(file.name, name, step) for file in sorted(WORKFLOWS.glob("*.yml"))
+            for name, job in load(file.name)["jobs"].items() for step in job.get("steps", [])]
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_tag_alongside() -> None:
     for file in WORKFLOWS.glob("*.yml"):
-        for ref in re.findall(r"uses:\s*(\S+)", file.read_text(encoding="utf-8")):
-            assert re.fullmatch(r"[\w.-]+/[\w./-]+@(v\d+(\.\d+)*|[0-9a-f]{40})", ref), (file.name, ref)
+        for line in file.read_text(encoding="utf-8").splitlines():
+            if re.match(r"^\s*(- )?uses:", line):
+                assert re.fullmatch(r"\s*(- )?uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+){2}", line), (
+                    file.name, line)
+
+
+def test_every_checkout_drops_its_credentials() -> None:
+    checkouts = [(f, j, s) for f, j, s in _steps() if s.get("uses", "").startswith("actions/checkout@")]
+    assert len(checkouts) >= 5
+    for file, job, step in checkouts:
+        assert step.get("with", {}).get("persist-credentials") is False, (file, job)
+
+
+_RUNS_OUR_CODE = re.compile(r"\b(pip|python|videnbank|mkdocs|pytest|\./dev|\.ci/run)\b")
+
+
+def test_jobs_that_install_or_build_have_no_write_token() -> None:
+    """pip install and the build run code from packages and from the repository (hooks): the job
+    that runs them can read, never write; the token is in no step's environment there."""
+    for file in sorted(WORKFLOWS.glob("*.yml")):
+        flow = load(file.name)
+        for name, job in flow["jobs"].items():
+            runs = " ".join(step.get("run", "") for step in job.get("steps", []))
+            permissions = job.get("permissions", flow.get("permissions", {}))
+            if _RUNS_OUR_CODE.search(runs):
+                assert "write" not in permissions.values(), (file.name, name, permissions)
+                assert "github.token" not in json.dumps(job) and "secrets." not in json.dumps(job), (file.name, name)
+
+
+def test_the_token_is_only_in_the_steps_that_push_or_comment() -> None:
+    for file in sorted(WORKFLOWS.glob("*.yml")):
+        flow = load(file.name)
+        assert "github.token" not in json.dumps(flow.get("env", {})), file.name
+        for name, job in flow["jobs"].items():
+            assert "github.token" not in json.dumps(job.get("env", {})), (file.name, name)
+            for step in job.get("steps", []):
+                if "github.token" in json.dumps(step):
+                    assert re.search(r"\b(git push|gh (issue|pr) (comment|create|edit))\b", step.get("run", "")), (
+                        file.name, name, step.get("name"))
+
+
+def test_every_workflow_installs_from_the_hashed_lock_files() -> None:
+    installs = [line.strip() for f, j, s in _steps() for line in s.get("run", "").splitlines() if "install" in line]
+    pip = [line for line in installs if "pip" in line or "./dev install" in line]
+    assert len(pip) >= 4
+    for line in pip:
+        assert ("--require-hashes -r requirements" in line and ".lock" in line) or "--no-deps" in line \
+            or line in {"run: ./dev install test", "./dev install test"}, line
 
 
 def test_pull_requests_run_read_only_without_secrets() -> None:
@@ -63,7 +154,113 @@ def test_pull_requests_run_read_only_without_secrets() -> None:
     assert all("permissions" not in job for job in pr["jobs"].values())
     assert not re.search(r"secrets\.\w|github\.token", text)
     runs = " ".join(step.get("run", "") for job in pr["jobs"].values() for step in job["steps"])
-    assert "videnbank tjek" in runs and "mkdocs build --strict" in runs and "pytest" in runs
+    assert "videnbank tjek" in runs and "mkdocs build --strict" in runs
+
+
+def test_pull_requests_run_what_ci_runs_with_chromium() -> None:
+    """.ci/run is ruff, mypy and pytest with the browser tests; pr.yml runs .ci/run itself, in Debian
+    (Ubuntu's chromium is a snap wrapper), after installing Debian's chromium."""
+    job = load("pr.yml")["jobs"]["tjek"]
+    assert str(job["container"]).startswith(("python:3.11-bookworm", "debian:"))
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert any("apt-get install" in r and "chromium" in r for r in runs)
+    assert any(r.strip() == "bash .ci/run" for r in runs)
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "./dev test" in ci and re.search(r"^export CI=", ci, re.MULTILINE)
+    dev = (REPO / "dev").read_text(encoding="utf-8")
+    test_branch = dev[dev.index("  test)"):dev.index(";;", dev.index("  test)"))]
+    for command in ("need_chromium", "ruff\" check", "mypy\"", "pytest\""):
+        assert command in test_branch, command
+
+
+# --- the lock files --------------------------------------------------------------------------------
+
+
+def _locked(lock: Path) -> dict[str, list[tuple[Version, str]]]:
+    """name -> [(version, marker)] in a lock file; every entry must carry hashes."""
+    out: dict[str, list[tuple[Version, str]]] = {}
+    entries = re.split(r"\n(?=[A-Za-z0-9])", lock.read_text(encoding="utf-8"))
+    for entry in entries:
+        if entry.startswith("#") or not entry.strip():
+            continue
+        head = entry.split("\\", 1)[0].strip()
+        requirement = Requirement(head)
+        assert "--hash=sha256:" in entry, f"{lock.name}: {head} has no hash"
+        (spec,) = requirement.specifier
+        assert spec.operator == "==", head
+        out.setdefault(requirement.name.lower().replace("_", "-"), []).append(
+            (Version(spec.version), str(requirement.marker or "")))
+    return out
+
+
+def _pyproject() -> dict[str, Any]:
+    with (REPO / "pyproject.toml").open("rb") as f:
+        data: dict[str, Any] = tomllib.load(f)
+    return data
+
+
+@pytest.mark.parametrize("kind", ["site", "test"])
+def test_the_lock_pins_every_dependency_within_pyproject(kind: str) -> None:
+    project = _pyproject()["project"]
+    wanted = [Requirement(r) for r in project["dependencies"]]
+    if kind == "test":
+        wanted += [Requirement(r) for r in project["optional-dependencies"]["test"]]
+    locked = _locked(LOCKS[kind])
+    assert "setuptools" in locked, "setuptools is locked: the project is installed without build isolation"
+    for requirement in wanted:
+        name = requirement.name.lower().replace("_", "-")
+        assert name in locked, f"{LOCKS[kind].name} lacks {name}: run ./dev lock"
+        for version, _ in locked[name]:
+            assert requirement.specifier.contains(version, prereleases=True), (name, str(version))
+
+
+def test_mkdocs_2_is_excluded() -> None:
+    (mkdocs,) = [Requirement(r) for r in _pyproject()["project"]["dependencies"] if r.startswith("mkdocs")
+                 and Requirement(r).name == "mkdocs"]
+    assert not mkdocs.specifier.contains("2.0.0", prereleases=True)
+    assert not mkdocs.specifier.contains("2.0.0a1", prereleases=True)
+    for lock in LOCKS.values():
+        assert all(v.major == 1 for v, _ in _locked(lock)["mkdocs"])
+
+
+def test_dev_installs_from_the_locks_and_reinstalls_when_they_change() -> None:
+    dev = (REPO / "dev").read_text(encoding="utf-8")
+    assert "--require-hashes -r \"$lock\"" in dev and "--no-deps" in dev
+    assert "requirements.lock" in dev and "requirements-test.lock" in dev
+    assert re.search(r"want=\$\(cat pyproject\.toml \"\$lock\"", dev), "the install stamp keys on the lock too"
+
+
+# --- tests that cannot pass by not running ----------------------------------------------------------
+
+
+def test_missing_tools_fail_in_ci_and_skip_only_on_a_developers_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        unavailable("chromium is missing")
+    monkeypatch.setenv("CI", "1")
+    assert in_ci()
+    for value in ("", "0", "false"):
+        monkeypatch.setenv("CI", value)
+        with pytest.raises(pytest.skip.Exception, match="developer's machine"):
+            unavailable("chromium is missing")
+    monkeypatch.delenv("CI")
+    assert not in_ci()
+
+
+def test_hypothesis_is_derandomized_in_ci() -> None:
+    assert settings.get_profile("ci").derandomize
+    if in_ci():
+        assert settings.default is not None and settings.default.derandomize
+    code = "import conftest, hypothesis; print(hypothesis.settings.default.derandomize)"
+    env = {**os.environ, "CI": "1"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                            cwd=REPO / "tests", check=True)
+    assert result.stdout.strip() == "True"
+
+
+def test_no_browser_test_skips_for_a_missing_page_or_form() -> None:
+    for file in sorted((REPO / "tests").glob("test_*browser.py")):
+        assert "pytest.skip(" not in file.read_text(encoding="utf-8"), file.name
 
 
 def test_publishing_deploys_only_after_a_strict_build() -> None:
@@ -85,10 +282,13 @@ def test_link_check_runs_weekly_and_reports() -> None:
     flow = load("links.yml")
     assert flow["on"]["schedule"][0]["cron"].split()[4] == "1"
     assert flow["permissions"] == {}
-    job = flow["jobs"]["links"]
-    assert job["permissions"] == {"contents": "read", "issues": "write"}
-    script = " ".join(s.get("run", "") for s in job["steps"])
-    assert "videnbank links" in script and "gh issue create" in script and "exit 1" in script
+    check, report = flow["jobs"]["links"], flow["jobs"]["rapport"]
+    assert check["permissions"] == {"contents": "read"}
+    assert report["permissions"] == {"issues": "write"} and report["needs"] == "links"
+    assert "videnbank links" in " ".join(s.get("run", "") for s in check["steps"])
+    script = " ".join(s.get("run", "") for s in report["steps"])
+    assert "gh issue create" in script and "exit 1" in script
+    assert not _RUNS_OUR_CODE.search(script), "the job that writes runs no code from the repository"
 
 
 def test_submission_workflow_treats_the_issue_as_data() -> None:
@@ -96,10 +296,26 @@ def test_submission_workflow_treats_the_issue_as_data() -> None:
     flow = load("indsendelse.yml")
     assert flow["on"] == {"issues": {"types": ["labeled"]}}
     assert flow["permissions"] == {}
-    job = flow["jobs"]["pull-request"]
-    assert "github.event.label.name == 'godkendt'" in job["if"]
-    assert job["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write"}
+    jobs = flow["jobs"]
+    assert "github.event.label.name == 'godkendt'" in jobs["lav"]["if"]
+    assert jobs["lav"]["permissions"] == {"contents": "read"}
+    assert jobs["pr"]["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write"}
+    assert jobs["svar"]["permissions"] == {"issues": "write"}
+    assert jobs["pr"]["needs"] == jobs["svar"]["needs"] == "lav"
     # Untrusted text never goes into a script through an expression.
     assert not re.search(r"\$\{\{\s*github\.event\.issue\.(body|title)", text)
-    script = " ".join(s.get("run", "") for s in job["steps"])
-    assert "videnbank fra-issue" in script and "videnbank tjek" in script and "gh pr create" in script
+    convert = " ".join(s.get("run", "") for s in jobs["lav"]["steps"])
+    assert "videnbank fra-issue" in convert and "videnbank tjek" in convert and "mkdocs build --strict" in convert
+    publish = " ".join(s.get("run", "") for s in jobs["pr"]["steps"])
+    assert "gh pr create" in publish and "git push" in publish
+    assert not _RUNS_OUR_CODE.search(publish), "the job that pushes runs no code from the repository"
+    assert "gh issue comment" in " ".join(s.get("run", "") for s in jobs["svar"]["steps"])
+
+
+def test_submission_converts_the_text_that_was_labelled() -> None:
+    """The body comes from the 'labeled' event's payload (the text when the label was set); it is
+    never fetched again, so an edit after approval cannot reach the story."""
+    jobs = load("indsendelse.yml")["jobs"]
+    runs = " ".join(s.get("run", "") for job in jobs.values() for s in job["steps"])
+    assert re.search(r"jq -r '\.issue\.body // \"\"' \"\$GITHUB_EVENT_PATH\"", runs)
+    assert "gh issue view" not in runs and "gh api" not in runs

@@ -145,11 +145,13 @@ def check_bank(root: Path, only: list[Path] | None = None, *, use_cache: bool = 
     that is unchanged since it was last checked taken from the cache."""
     vocabulary = load_bank(root, only=[])
     checked = Checked(root, methods={m.slug: m.meta.name for m in vocabulary.methods})
-    files = only if only is not None else _story_files(root / "stories")
+    # Listing the folder reports what cannot be a story file (a symbolic link, ...) in vocabulary.problems.
+    files = only if only is not None else _story_files(vocabulary, root / "stories")
     paths = [_relative(root, f) for f in files]
     stems = [f.stem for f in files]
-    if not use_cache or vocabulary.problems or None in paths or len(set(stems)) != len(stems):
-        # Problems in the vocabularies, a file outside the bank or two stories with one slug:
+    odd = any(f.is_symlink() or not f.is_file() for f in files)
+    if not use_cache or vocabulary.problems or odd or None in paths or len(set(stems)) != len(stems):
+        # Problems in the vocabularies or the folder, an odd file, a file outside the bank or two stories with one slug:
         # check everything afresh (these problems span files, so no single file's result is kept).
         return _uncached(root, only, checked)
     cache = Cache(root.joinpath(*CACHE_DIR), f"{code_version()}:{vocabulary_key(vocabulary)}")

@@ -6,25 +6,32 @@ No MkDocs import at module level: only ``vis`` needs MkDocs, and it imports it w
 from __future__ import annotations
 
 import datetime as dt
+import http.client
+import ipaddress
 import logging
 import os
 import re
+import socket
+import ssl
 import sys
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
 
 from . import issueform, schema
 from .cache import Checked, check_bank
 from .load import load_bank
-from .model import slugify
+from .model import file_slug
+from .preview import foreign_host, own_hosts
 from .problems import Problem
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
 
 # Read by hooks/mkdocs_hooks.py: build only these story files, drafts included.
 ONLY_ENV = "VIDENBANK_KUN"
@@ -138,7 +145,7 @@ def ny(ctx: click.Context, titel: str | None) -> None:
     if not titel or not titel.strip():
         _fail('Skriv historiens titel, fx: videnbank ny "Fælles have i Vestbyen"')
         return
-    slug = slugify(titel)
+    slug = file_slug(titel)
     if not slug:
         _fail(f"Titlen '{titel}' giver ikke et kortnavn. Brug bogstaver eller tal i titlen.")
     target = root / "stories" / f"{slug}.md"
@@ -268,6 +275,24 @@ class _PreviewLog(logging.Filter):
         return record.levelno >= logging.WARNING or record.name.startswith("mkdocs.plugins.videnbank")
 
 
+def _serve_own_hosts_only(address: str, port: int) -> None:
+    """Make ``mkdocs serve`` (used by ``vis``) refuse requests for any other host name."""
+    from mkdocs.commands import serve as mkdocs_serve
+    from mkdocs.livereload import LiveReloadServer
+
+    hosts = own_hosts(address, port)
+
+    class OwnHostsOnly(LiveReloadServer):
+        def serve_request(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+            refused = foreign_host(environ, hosts, start_response)
+            if refused is not None:
+                return refused
+            served: Iterable[bytes] = super().serve_request(environ, start_response)
+            return served
+
+    setattr(mkdocs_serve, "LiveReloadServer", OwnHostsOnly)  # noqa: B010 - a module attribute, patched on purpose
+
+
 @main.command()
 @click.argument("fil", required=False, type=click.Path(path_type=Path))
 @click.option("--port", default=8000, show_default=True, metavar="PORT", help="Porten, sitet vises på.")
@@ -293,6 +318,7 @@ def vis(ctx: click.Context, fil: Path | None, port: int, adresse: str) -> None:
         _fail("Ret problemerne, og prøv igen.")
     from mkdocs.commands.serve import serve
 
+    _serve_own_hosts_only(adresse, port)
     os.environ[ONLY_ENV] = str(path)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     handler = logging.StreamHandler()
@@ -414,9 +440,8 @@ def fra_issue(ctx: click.Context, issuefil: Path, problemer: Path | None) -> Non
         for problem in problems:
             click.echo(str(problem), err=True)
         if problemer is not None:
-            lines = ["Historien kunne ikke laves ud fra issuet. Ret disse felter i issuet:", ""]
-            lines += [f"- **{p.label}**: {p.what} — {p.fix}" for p in problems]
-            problemer.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            # Posted by the bot: every value from the issue is an inert code span.
+            problemer.write_text(issueform.comment(problems), encoding="utf-8")
         sys.exit(1)
     target = root / "stories" / f"{submission.slug}.md"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -471,22 +496,126 @@ def _body_links(text: str) -> Iterable[str]:
         yield match.group(1) or match.group(2)
 
 
+_REDIRECTS = {301, 302, 303, 307, 308}
+MAX_REDIRECTS = 5
+_USER_AGENT = "videnbank-linktjek/1.0"
+
+
+class _Refused(Exception):
+    """A link or a redirect the checker does not request (the reason names no address)."""
+
+
+def address_allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Only public unicast addresses: never loopback, private, link-local, shared, reserved."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _vet(url: str) -> tuple[urllib.parse.SplitResult, int, str]:
+    """The parts of ``url``, its port and the one address to connect to; _Refused if it is not allowed.
+
+    The host name is resolved here and the connection goes to the address checked, so a
+    second lookup cannot give another answer. Every address the name has must be public.
+    """
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in {"http", "https"}:
+        raise _Refused("ikke en webadresse (kun http og https)")
+    host = parts.hostname
+    if not host:
+        raise _Refused("adressen har intet værtsnavn")
+    try:
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        raise _Refused("ugyldig port") from None
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise _Refused("navnet findes ikke") from None
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    if not addresses or not all(address_allowed(a) for a in addresses):
+        raise _Refused("ikke en offentlig adresse")
+    return parts, port, str(addresses[0])
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """An HTTP connection to an address checked beforehand, with the URL's host name in ``Host``."""
+
+    def __init__(self, host: str, port: int, ip: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.ip = ip
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.ip, self.port), self.timeout)
+
+
+class _PinnedHTTPS(_PinnedHTTP):
+    default_port = 443
+
+    def __init__(self, host: str, port: int, ip: str, timeout: float) -> None:
+        super().__init__(host, port, ip, timeout)
+        self.context = ssl.create_default_context()
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = self.context.wrap_socket(self.sock, server_hostname=self.host)
+
+
+def _request(method: str, url: str, timeout: float) -> tuple[int, str | None]:
+    """One request, no redirect followed: (status, Location)."""
+    parts, port, ip = _vet(url)
+    kind = _PinnedHTTPS if parts.scheme.lower() == "https" else _PinnedHTTP
+    connection = kind(parts.hostname or "", port, ip, timeout)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request(method, target, headers={"User-Agent": _USER_AGENT})
+        response = connection.getresponse()
+        return response.status, response.getheader("Location")
+    finally:
+        connection.close()
+
+
+def _no_connection(error: Exception) -> str:
+    # Only the kind of failure: an error text can name an address.
+    if isinstance(error, TimeoutError):
+        return "ingen forbindelse (intet svar i tide)"
+    if isinstance(error, ssl.SSLError):
+        return "ingen forbindelse (certifikatet er ikke i orden)"
+    if isinstance(error, ConnectionRefusedError):
+        return "ingen forbindelse (afvist)"
+    return "ingen forbindelse"
+
+
 def check_url(url: str, timeout: float) -> tuple[bool, str]:
-    headers = {"User-Agent": "videnbank-linktjek/1.0"}
-    for method in ("HEAD", "GET"):
-        request = urllib.request.Request(url, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return True, str(response.status)
-        except urllib.error.HTTPError as e:
-            if method == "HEAD" and e.code in {403, 405, 501}:
+    """Whether ``url`` answers, and a short status. Redirects are followed by hand, at most
+    MAX_REDIRECTS, and each hop is checked first: only http(s) to public addresses. A hop that
+    is refused is reported without naming where it pointed."""
+    current = url
+    for hop in range(MAX_REDIRECTS + 1):
+        status: int | None = None
+        location: str | None = None
+        for method in ("HEAD", "GET"):
+            try:
+                status, location = _request(method, current, timeout)
+            except _Refused as e:
+                if hop == 0:
+                    return False, f"ikke tjekket: {e}"
+                return False, f"omdirigerer til en adresse, der ikke tjekkes: {e}"
+            except (OSError, http.client.HTTPException) as e:
+                return False, _no_connection(e)
+            if method == "HEAD" and status in {403, 405, 501}:
                 continue
+            break
+        assert status is not None
+        if status in _REDIRECTS and location:
+            current = urllib.parse.urljoin(current, location.strip())
+            continue
+        if status >= 400:
             # Too many requests says nothing about the link itself.
-            return e.code == 429, str(e.code)
-        except (urllib.error.URLError, TimeoutError, OSError) as e:
-            reason = getattr(e, "reason", e)
-            return False, f"ingen forbindelse ({reason})"
-    return False, "ukendt svar"
+            return status == 429, str(status)
+        return True, str(status)
+    return False, f"mere end {MAX_REDIRECTS} omdirigeringer"
 
 
 def link_report(broken: list[LinkResult], checked: int) -> str:

@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Self
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
+from . import safety
 from .load import _translate
-from .model import SECTORS, Label, MethodSlug, Sector, Text, _vocab_value
+from .model import CROSS_SECTOR, SECTORS, Label, MethodSlug, PartialDate, Reference, Sector, Text, _vocab_value
 from .problems import Problem, choose_from, did_you_mean
-from .source import Loc, Source, field_path
+from .source import Loc, Source, field_path, load_yaml, map_lines, read_text
 
 COUNCIL_FILE = "council.yml"
 
@@ -56,14 +56,33 @@ Year = Annotated[int, BeforeValidator(_year)]
 Count = Annotated[int, Field(ge=0)]
 
 
+SINGLE_SECTORS = {slug: label for slug, label in SECTORS.items() if slug != CROSS_SECTOR}
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
+
+
+def danish_date(value: str) -> str:
+    """ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD in Danish words: '2019', 'marts 2019', '12. marts 2019'."""
+    parts = value.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])}. {month} {parts[0]}"
+
+
 def _sector_keys(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     out: dict[Any, Any] = {}
     for key, count in value.items():
         slug = _vocab_value(key)
+        if slug == CROSS_SECTOR:
+            raise _error(
+                f"'{key}' er ikke én sektor, så den kan ikke have et mindste antal medlemmer",
+                "fjern linjen; et mindste antal gælder kun én af: " + ", ".join(SINGLE_SECTORS),
+            )
         if slug not in SECTORS:
-            raise _error(f"ukendt sektor '{key}'", choose_from(slug, SECTORS))
+            raise _error(f"ukendt sektor '{key}'", choose_from(slug, SINGLE_SECTORS))
         out[slug] = count
     return out
 
@@ -171,7 +190,15 @@ class Council(_Model):
     rules: Rules = Field(alias="regler", description="Kommissoriets regler for rådet.")
     texts: Texts = Field(alias="tekster", description="Vision, målgruppe, opgaver og arbejdsform.")
     secretariat: Secretariat = Field(alias="sekretariat", description="Hvordan man når sekretariatet.")
-    members_source: Text | None = Field(None, alias="medlemmer_kilde", description="Hvor medlemslisten kommer fra.")
+    members_as_of: PartialDate | None = Field(
+        None, alias="medlemmer_pr",
+        description="Datoen, medlemslisten gælder pr.: kildens dato (ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD). "
+        "Udelad, hvis kilden ikke er dateret.",
+    )
+    members_source: Reference | None = Field(
+        None, alias="medlemmer_kilde",
+        description="Hvor medlemslisten kommer fra: titel, udgiver og evt. år og link.",
+    )
     members_note: Text | None = Field(None, alias="medlemmer_note", description="En bemærkning til medlemslisten.")
     members: list[Member] = Field(alias="medlemmer", description="Rådets medlemmer.")
     focus_group: Label | None = Field(
@@ -180,8 +207,16 @@ class Council(_Model):
     )
     success: SuccessCriteria | None = Field(None, alias="succeskriterier", description="Kommissoriets succeskriterier.")
 
+    @property
+    def members_as_of_text(self) -> str | None:
+        """'pr. 12. marts 2019' when the list has a date, else None."""
+        return f"pr. {danish_date(self.members_as_of)}" if self.members_as_of else None
+
     def composition(self) -> list[tuple[str, int, int | None]]:
-        """(sector label, members, minimum by the rules) for each sector with members or a minimum."""
+        """(sector label, members, minimum by the rules) for each sector with members or a minimum.
+
+        Members from a cross-sector body get their own row with no minimum: they count towards the
+        council's size, never towards one sector's minimum."""
         counts = Counter(m.sector for m in self.members)
         return [
             (label, counts[slug], self.rules.sector_min.get(slug))
@@ -199,7 +234,7 @@ class Council(_Model):
 
 
 _COUNCIL_MODELS: tuple[type[BaseModel], ...] = (
-    Council, Rules, Texts, Secretariat, Member, Criterion, SuccessCriteria,
+    Council, Rules, Texts, Secretariat, Member, Criterion, SuccessCriteria, Reference,
 )
 _ALIASES = sorted({f.alias or name for m in _COUNCIL_MODELS for name, f in m.model_fields.items()})
 
@@ -210,12 +245,11 @@ def load_council(root: Path, methods: Mapping[str, str]) -> tuple[Council | None
     if not file.is_file():
         return None, []
     src = Source(COUNCIL_FILE)
-    try:
-        text = file.read_text(encoding="utf-8").lstrip("\ufeff")
-    except UnicodeDecodeError as e:
-        src.problem((), "fil", f"filen er ikke gemt som UTF-8 ({e.reason})", "gem filen som UTF-8")
+    text = read_text(src, file)
+    if text is None or not _parse(src, text):
         return None, src.problems
-    if not _parse(src, text):
+    safety.check_front_matter_markup(src)
+    if src.problems:
         return None, src.problems
     try:
         council = Council.model_validate(src.data, context={"methods": dict(methods)})
@@ -227,16 +261,10 @@ def load_council(root: Path, methods: Mapping[str, str]) -> tuple[Council | None
 
 
 def _parse(src: Source, text: str) -> bool:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        src.problems.append(Problem(
-            src.path, 1 + (mark.line if mark else 0), "fil", f"YAML kan ikke læses ({e.problem or 'ugyldig YAML'})",
-            "tjek kolon, indrykning og anførselstegn; tekst med ':' skal stå i anførselstegn",
-        ))
+    parsed = load_yaml(src, text, 1, "fil")
+    if parsed is None:
         return False
+    node, data = parsed
     if not isinstance(data, dict) or node is None:
         src.problem(
             (), "fil", "filen skal bestå af felter med navn og værdi",
@@ -244,27 +272,8 @@ def _parse(src: Source, text: str) -> bool:
         )
         return False
     src.data = data
-    _map_lines(src, node, ())
+    map_lines(src, node)
     return not src.problems
-
-
-def _map_lines(src: Source, node: yaml.Node, loc: Loc) -> None:
-    src.lines[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            child = (*loc, str(key_node.value))
-            if child[-1] in seen:
-                src.problems.append(Problem(
-                    src.path, key_node.start_mark.line + 1, field_path(child),
-                    "feltet står to gange", "slet den ene forekomst",
-                ))
-            seen.add(str(child[-1]))
-            _map_lines(src, value_node, child)
-            src.lines[child] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _map_lines(src, item, (*loc, i))
 
 
 def _report(src: Source, err: Mapping[str, Any]) -> None:

@@ -81,7 +81,7 @@ def _load_page(out: Docs, file: Path, src_uri: str, display: str, check_markup: 
     if check_markup:
         src.body = checked_body
         safety.check_front_matter_markup(src)
-        safety.check_body_markup(src)
+        safety.check_body_markup(src, local_images=True)
         src.body = body
     for key in src.data:
         if key not in FIELDS:
@@ -105,3 +105,18 @@ def _load_page(out: Docs, file: Path, src_uri: str, display: str, check_markup: 
         return None
     return DocPage(src_uri, display, str(title or file.stem), body, str(template), str(description or ""),
                    tuple(hide))
+
+
+def repository_links(repository: str | None) -> str:
+    """Markdown link definitions the pages in docs/ (and CONTRIBUTING.md) may use, made from the one
+    repository setting (``repo_url``): ``[Indsend en historie][formular]``, ``[...][pull-request]``,
+    ``[...][repository]``."""
+    if not repository:
+        return ""
+    return "\n".join([
+        "",
+        f"[formular]: {repository}/issues/new?template=historie.yml",
+        f"[pull-request]: {repository}/blob/main/CONTRIBUTING.md#skriv-historien-som-en-fil",
+        f"[repository]: {repository}",
+        "",
+    ])

@@ -21,40 +21,16 @@ from typing import Any
 import yaml
 
 from . import postbuild, site
+from .config import read_config
 from .problems import report
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
+TREE = "docs"  # the docs tree, beside the engine's mkdocs.yml in a temporary folder
+ZENSICAL_SITE = "site"  # where Zensical builds, in that folder
 
 
 class EngineError(Exception):
     """The build failed (message in Danish)."""
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """mkdocs.yml's own tags: ``!ENV [NAME, default]`` and ``!relative``."""
-
-
-def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    names: list[Any] = (
-        [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode)
-        else loader.construct_sequence(node)  # type: ignore[arg-type]
-    )
-    default = names.pop() if len(names) > 1 else None
-    for name in names:
-        if (value := os.environ.get(str(name))) is not None:
-            return yaml.safe_load(value) if value else value
-    return default
-
-
-_ConfigLoader.add_constructor("!ENV", _env)
-
-
-def read_config(config_file: Path) -> dict[str, Any]:
-    """mkdocs.yml as MkDocs reads it, for the options the bank uses."""
-    data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
-    data["config_file_path"] = str(config_file.resolve())
-    data["docs_dir"] = str((config_file.parent / data.get("docs_dir", "docs")).resolve())
-    return dict(data)
 
 
 def _tool(name: str) -> list[str]:
@@ -75,6 +51,9 @@ def build(
         raise EngineError(f"ukendt motor '{engine}'; brug en af: {', '.join(ENGINES)}")
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     site_dir = site_dir.resolve()
+    if config_file.resolve().parent.is_relative_to(site_dir):
+        # The folder is emptied before the build: never the bank itself or a folder above it.
+        raise EngineError(f"{site_dir} er videnbankens mappe eller en mappe over den; byg i en anden mappe")
     if engine == "mkdocs":
         _run([*_tool("mkdocs"), "build", *(["--strict"] if strict else []), "-f", str(config_file),
               "-d", str(site_dir)], environment, config_file.parent)
@@ -90,22 +69,21 @@ def build(
         raise EngineError(report(plan.problems))
     for line in postbuild.summary(plan, settings):
         say(f"  {line}")
-    with tempfile.TemporaryDirectory(prefix="videnbank-") as work:
-        tree = Path(work) / "docs"
-        write_tree(plan, tree)
-        engine_config = Path(work) / "mkdocs.yml"
-        # Zensical writes only inside the folder of its config file: build there, then move.
-        inner = Path(work) / "site" if engine == "zensical" else site_dir
+    with tempfile.TemporaryDirectory(prefix="videnbank-") as folder:
+        work = Path(folder).resolve()
+        write_tree(plan, work / TREE)
+        engine_config = work / "mkdocs.yml"
         config["nav"] = site.prune_nav(config.get("nav"), plan)
-        engine_config.write_text(_engine_config(config, tree, inner), encoding="utf-8")
+        engine_config.write_text(_engine_config(config, engine, site_dir), encoding="utf-8")
         say(f"» Bygger med {engine}")
         if engine == "zensical":
-            _run([*_tool("zensical"), "build", "--clean", "-f", str(engine_config)], environment, Path(work))
-            shutil.rmtree(site_dir, ignore_errors=True)
-            shutil.move(str(inner), str(site_dir))
+            # Zensical writes only inside the folder of its config file: build there, then move.
+            _run([*_tool("zensical"), "build", "--clean", *(["--strict"] if strict else []),
+                  "-f", str(engine_config)], environment, work)
+            _replace(site_dir, work / ZENSICAL_SITE)
         else:
             _run([*_tool(engine), "build", *(["--strict"] if strict else []), "-f", str(engine_config),
-                  "-d", str(site_dir)], environment, Path(work))
+                  "-d", str(site_dir)], environment, work)
     say("» Søgning og sikkerhedspolitik")
     try:
         for line in postbuild.finish_site(site_dir, settings):
@@ -127,16 +105,43 @@ def write_tree(plan: site.Plan, folder: Path) -> None:
             target.write_text(content, encoding="utf-8")
 
 
-def _engine_config(config: dict[str, Any], tree: Path, site_dir: Path) -> str:
+def _engine_config(config: dict[str, Any], engine: str, site_dir: Path) -> str:
+    """mkdocs.yml for the tree beside it: the bank's settings without the hook.
+
+    ``docs_dir`` (and for Zensical ``site_dir``) must be relative: Zensical keys every file by its
+    path under the config's folder and panics on an absolute one (0.0.73: "invariant:
+    Id(Format(Path(RootDir)))" in workflow.rs), and refuses a site_dir outside that folder."""
     root = Path(config["config_file_path"]).parent
     out = {k: v for k, v in config.items() if k not in {"hooks", "config_file_path", "strict", "validation"}}
-    out["docs_dir"] = str(tree)
-    out["site_dir"] = str(site_dir)
+    out["docs_dir"] = TREE
+    out["site_dir"] = ZENSICAL_SITE if engine == "zensical" else str(site_dir)
     theme = dict(out.get("theme") or {})
     if theme.get("custom_dir"):
         theme["custom_dir"] = str((root / theme["custom_dir"]).resolve())
     out["theme"] = theme
+    if engine == "zensical":
+        out["plugins"] = _without_builtin_search(out.get("plugins"))
     return yaml.safe_dump(out, allow_unicode=True, sort_keys=False)
+
+
+def _without_builtin_search(plugins: Any) -> Any:
+    """Zensical turns its own search on unless told otherwise (an empty search.json beside
+    Pagefind); the bank lists no ``search`` plugin, so say so."""
+    if isinstance(plugins, dict):
+        return {"search": {"enabled": False}, **plugins}
+    listed = list(plugins or [])
+    names = {item if isinstance(item, str) else next(iter(item), None) for item in listed}
+    return listed if "search" in names else [*listed, {"search": {"enabled": False}}]
+
+
+def _replace(site_dir: Path, built: Path) -> None:
+    """Put the built site at ``site_dir``, replacing what was there."""
+    if site_dir.is_dir():
+        shutil.rmtree(site_dir)
+    elif site_dir.exists():
+        site_dir.unlink()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(built), str(site_dir))
 
 
 def _run(command: list[str], env: Mapping[str, str], cwd: Path) -> None:

@@ -1,8 +1,11 @@
 """The yearly evaluation, computed from the visible stories.
 
-A story counts in the year of its ``dato``: the year it was added to the bank; the success
-criteria count what happened in their years, by the story's ``periode``. The numbers
-say what the bank holds; they are input to the council's own evaluation, not a verdict.
+A story counts in the year it began (the start of its ``periode``) or, without a period, in the
+year it was added to the bank (its ``dato``); the success criteria count what happened in their
+years, by the story's ``periode``. Actors count when they are organisations (``type``), never
+groups of people such as "borgere"; a cross-sector body adds no sector. The numbers say what the
+bank holds; they are input to the council's own evaluation, not a verdict. ``COUNTING`` says so
+in Danish for the page.
 """
 
 from __future__ import annotations
@@ -13,9 +16,22 @@ from dataclasses import dataclass
 from .council import Council, Criterion
 from .derive import period_text
 from .load import Entry
-from .model import STATUSES, Principle, Story
+from .model import STATUSES, Principle, Story, story_sectors
 
 StoryEntry = Entry[Story]
+
+COUNTING: tuple[str, ...] = (
+    "En historie tælles i det år, den begyndte (starten af dens periode). Har historien ingen periode, "
+    "tælles den i det år, den kom i videnbanken.",
+    "Aktører tæller kun, når de er organisationer, fx en forening, en virksomhed eller en kommune. "
+    "Grupper af personer som »borgere« eller »deltagere« tæller ikke som aktører. En aktør er ny det år, "
+    "den første gang optræder i en historie.",
+    "Sektorer tæller efter aktørernes sektor. Et råd eller et andet organ med medlemmer fra flere sektorer "
+    "tæller ikke som en sektor for sig.",
+    "Succeskriterierne tæller historier efter deres periode: et kriterium for et år tæller de historier, "
+    "der foregik det år.",
+)
+"""How the page counts, one paragraph each, in Danish for readers."""
 
 # Bars are drawn in percent of the chart's width, so the chart fits any screen while its text
 # keeps its size; the rest of the width holds the value after the longest bar.
@@ -28,16 +44,19 @@ BAR_HEIGHT = 14
 class YearStats:
     year: int
     added: int
+    """Stories counted in this year (see ``story_year``); the name is kept for the templates."""
     initiated: int
     supported: int
     sectors2: int
     sectors3: int
     actors: int
+    """Different organisations among the year's actors (groups of people are not counted)."""
     new_actors: tuple[str, ...]
+    """Organisations that appear for the first time this year."""
     principle_counts: tuple[int, ...]
     """Stories per principle, in the order of the principles."""
     fewest: tuple[str, ...]
-    """Names of the principles with fewest stories this year; empty when no story was added."""
+    """Names of the principles with fewest stories this year; empty when the year has no story."""
     fewest_count: int
     focus: int
 
@@ -90,6 +109,7 @@ class Evaluation:
     criteria_years: str | None
     criteria: tuple[CriterionResult, ...]
     charts: tuple[Chart, ...]
+    counting: tuple[str, ...] = COUNTING
 
 
 def bar_chart(
@@ -115,7 +135,12 @@ def _actor_key(name: str) -> str:
 
 
 def _sector_count(story: Story) -> int:
-    return len({a.sector for a in story.actors})
+    return len(story_sectors(story))
+
+
+def story_year(story: Story) -> int:
+    """The year a story counts in: the start of its period, else the year it was added to the bank."""
+    return int(story.period.start[:4]) if story.period else story.added.year
 
 
 def _label_key(label: str) -> str:
@@ -131,7 +156,7 @@ def evaluate(
     """The evaluation of ``stories`` (the visible ones), year by year, oldest first."""
     by_year: dict[int, list[StoryEntry]] = {}
     for story in stories:
-        by_year.setdefault(story.meta.added.year, []).append(story)
+        by_year.setdefault(story_year(story.meta), []).append(story)
     years = list(range(min(by_year), max(by_year) + 1)) if by_year else []
     focus = council.focus_group if council else None
     seen: set[str] = set()
@@ -177,6 +202,8 @@ def _year(
     names: dict[str, str] = {}
     for story in entries:
         for actor in story.meta.actors:
+            if actor.kind != "organisation":
+                continue
             names.setdefault(_actor_key(actor.name), " ".join(actor.name.split()))
     new = tuple(name for key, name in names.items() if key not in seen)
     seen.update(names)
@@ -271,8 +298,9 @@ def _criterion(
 def _charts(stats: tuple[YearStats, ...], rows: tuple[PrincipleRow, ...], focus: str | None) -> tuple[Chart, ...]:
     charts = [
         bar_chart(
-            "vb-chart-added", "Historier tilføjet pr. år",
-            "Vandrette søjler, én pr. år, med antallet af historier, der kom i videnbanken det år.",
+            "vb-chart-added", "Historier pr. år",
+            "Vandrette søjler, én pr. år, med antallet af historier, der begyndte det år (eller kom i "
+            "videnbanken det år, når de ingen periode har).",
             "År", "Historier", [(str(s.year), s.added) for s in stats],
         ),
         bar_chart(
@@ -292,8 +320,8 @@ def _charts(stats: tuple[YearStats, ...], rows: tuple[PrincipleRow, ...], focus:
         ),
         bar_chart(
             "vb-chart-actors", "Aktører pr. år",
-            "Vandrette søjler, to pr. år: forskellige aktører i årets historier, og hvor mange af dem der "
-            "optræder for første gang.",
+            "Vandrette søjler, to pr. år: forskellige organisationer blandt aktørerne i årets historier, og "
+            "hvor mange af dem der optræder for første gang. Grupper af personer tæller ikke med.",
             "År", "Aktører",
             [row for s in stats for row in ((f"{s.year}: forskellige aktører", s.actors),
                                            (f"{s.year}: nye aktører", len(s.new_actors)))],

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import urls
 from .derive import Catalogue, StoryEntry
-from .model import Method, Principle, Story
+from .model import Method, Principle, Reference, Story
 
 FORMAT_VERSION = 1
 FEED_LENGTH = 50
@@ -288,6 +288,12 @@ def _yes_no(value: bool) -> str:
     return "ja" if value else "nej"
 
 
+def source_text(source: Reference) -> str:
+    """A source as one line: 'titel, udgiver, år (link)', the year and link only when given."""
+    text = f"{source.title}, {source.publisher}" + (f", {source.year}" if source.year else "")
+    return f"{text} ({source.link})" if source.link else text
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -302,8 +308,9 @@ CSV_COLUMNS: tuple[Column, ...] = (
     Column("dato", "Dato for optagelse i videnbanken (ÅÅÅÅ-MM-DD).", lambda s, _: s.meta.added.isoformat()),
     Column("url", "Historiens adresse.", lambda s, site: story_url(site, s.slug)),
     Column("principper", "Principperne (kortnavne).", lambda s, _: _join(p.slug for p in s.meta.principles)),
-    Column("aktører", "Aktørerne som 'navn (sektor)'.",
-           lambda s, _: _join(f"{a.name} ({a.sector})" for a in s.meta.actors)),
+    Column("aktører", "Aktørerne som 'navn (sektor)'; en gruppe af personer som 'navn (sektor, gruppe)'.",
+           lambda s, _: _join(f"{a.name} ({a.sector}{', gruppe' if a.kind == 'gruppe' else ''})"
+                              for a in s.meta.actors)),
     Column("metoder", "Metoderne (kortnavne).", lambda s, _: _join(s.meta.methods)),
     Column("målgrupper", "Målgrupperne.", lambda s, _: _join(s.meta.target_groups)),
     Column("temaer", "Temaerne.", lambda s, _: _join(s.meta.themes)),
@@ -322,6 +329,8 @@ CSV_COLUMNS: tuple[Column, ...] = (
     Column("kontakt_email", "Organisationens e-mail.", lambda s, _: s.meta.contact.email or ""),
     Column("kontakt_telefon", "Organisationens telefon.", lambda s, _: s.meta.contact.phone or ""),
     Column("kontakt_web", "Organisationens hjemmeside.", lambda s, _: s.meta.contact.web or ""),
+    Column("kilder", "Kilderne, historien bygger på, som 'titel, udgiver, år (adresse)'; år og adresse kun, "
+           "når de kendes.", lambda s, _: _join(source_text(k) for k in s.meta.sources)),
     Column("links", "Links som 'titel (adresse)'.", lambda s, _: _join(f"{k.title} ({k.url})" for k in s.meta.links)),
     Column("rådets_rolle", "igangsat, stoettet eller ingen.", lambda s, _: s.meta.council_role),
     Column("samtykke", "ja, når navngivne privatpersoner har givet samtykke.", lambda s, _: _yes_no(s.meta.consent)),

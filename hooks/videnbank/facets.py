@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from .derive import Catalogue, StoryEntry
-from .model import slugify
+from .model import slugify, story_sectors
 
 PER_PAGE = 50
 INDEX_VERSION = 2
@@ -92,7 +92,7 @@ def story_values(catalogue: Catalogue, story: StoryEntry) -> dict[str, dict[str,
 
     return {
         "princip": {r.slug: r.slug for r in m.principles},
-        "sektor": {a.sector: catalogue.sectors[a.sector] for a in m.actors},
+        "sektor": {s: catalogue.sectors[s] for s in sorted(story_sectors(m), key=list(catalogue.sectors).index)},
         "metode": {slug: slug for slug in m.methods},
         "maalgruppe": free(m.target_groups),
         "tema": free(m.themes),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 
 from .load import REQUIRED_SECTIONS, STORY_SECTIONS, load_bank
-from .model import COUNCIL_ROLES, SECTORS, STATUSES, slugify
+from .model import ACTOR_KINDS, COUNCIL_ROLES, SECTORS, STATUSES, file_slug, slugify
 from .problems import Problem, choose_from, did_you_mean
 from .schema import SECTION_HINTS, FieldDoc, Vocabulary, fields, story_schema, walk
 
@@ -69,7 +70,9 @@ FORM: tuple[FormField, ...] = (
               "Én linje pr. princip: principets navn, et kolon og én sætning."),
     FormField("aktoerer", "Aktører", "textarea", "aktører", True,
               "Én aktør pr. linje: navnet og sektoren i parentes, fx 'Foreningen Grønne Hænder "
-              "(civilsamfund)'. Sektoren er en af: " + ", ".join(SECTORS) + "."),
+              "(civilsamfund)'. Sektoren er en af: " + ", ".join(SECTORS) + ". Er aktøren en gruppe af "
+              "personer og ikke en organisation, så skriv ', gruppe' efter sektoren, fx 'Beboerne (borgere, "
+              "gruppe)'."),
     FormField("metoder", "Metoder", "dropdown", "metoder", False, "Vælg dem, der passer.",
               multiple=True),
     FormField("maalgrupper", "Målgrupper", "input", "målgrupper", False, "Adskil med komma."),
@@ -87,6 +90,10 @@ FORM: tuple[FormField, ...] = (
     FormField("web", "Kontakt: organisationens hjemmeside", "input", "kontakt.web"),
     FormField("links", "Links", "textarea", "links", False,
               "Ét link pr. linje: teksten og derefter adressen, fx 'Projektets side https://eksempel.dk'."),
+    FormField("kilder", "Kilder", "textarea", "kilder", False,
+              "Hvad bygger historien på? Én kilde pr. linje: titel; udgiver; år; adresse. År og adresse kan "
+              "udelades, fx 'Referat fra stormødet; Foreningen Grønne Hænder; 2024'. Skriver I om jeres eget "
+              "projekt, er I selv kilden."),
     FormField("raadets-rolle", "Rådets rolle", "dropdown", "rådets_rolle", False,
               "Tom betyder 'Ikke involveret'."),
     FormField("samtykke", "Samtykke", "checkboxes", "samtykke", False,
@@ -206,29 +213,141 @@ def issue_form_yaml(vocab: Vocabulary) -> str:
 # --- reading a submitted issue ---------------------------------------------------------------
 
 
-def sections(body: str) -> dict[str, str]:
-    """The answers in an issue body, by label; GitHub's '_No response_' becomes ''."""
+_HEADING = re.compile(r"^###\s+(.+?)\s*$")
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}(?=[^`]*$)|~{3,})")
+_RAW_OPEN = re.compile(r"^ {0,3}<(script|pre|style|textarea)(?=[\s>]|$)", re.IGNORECASE)
+HIDDEN = "Issue"
+
+
+def parse(body: str) -> tuple[dict[str, str], list[FormProblem]]:
+    """The answers in an issue body, by label, as a reader sees the rendered issue.
+
+    Only a ``### Label`` line that GitHub shows as a heading starts a field: one inside a
+    fenced code block, an HTML comment or a raw ``<pre>``/``<script>``/``<style>``/``<textarea>``
+    block is text of the answer around it. An HTML comment (hidden on GitHub) and a label that
+    appears twice are problems, so nothing a reader cannot see decides what becomes the story.
+    GitHub's '_No response_' becomes ''. One pass over the lines: linear in the body's length.
+    """
     found: dict[str, list[str]] = {}
+    problems: list[FormProblem] = []
+    reported: set[tuple[str, str]] = set()
+
+    def problem(label: str, what: str, fix: str) -> None:
+        if (label, what) not in reported:
+            reported.add((label, what))
+            problems.append(FormProblem(label, what, fix))
+
     current: str | None = None
-    for line in body.replace("\r\n", "\n").split("\n"):
-        heading = re.match(r"^###\s+(.+?)\s*$", line)
-        if heading and heading.group(1) in _BY_LABEL:
-            current = heading.group(1)
-            found[current] = []
-        elif current is not None:
+    fence: str | None = None  # the opening run of ` or ~ while inside a fenced block
+    raw: str | None = None  # the tag name while inside a raw HTML block
+    comment = False
+    for line in body.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if fence is None and raw is None and not comment:
+            heading = _HEADING.match(line)
+            if heading and heading.group(1) in _BY_LABEL:
+                current = heading.group(1)
+                if current in found:
+                    problem(current, "feltet står to gange i issuet",
+                            f"slet den ekstra overskrift '### {current}', så feltet kun står én gang")
+                    current = None  # the second copy is not read; the problem stops the conversion
+                    continue
+                found[current] = []
+                continue
+        if current is not None:
             found[current].append(line)
+        if fence is not None:
+            stripped = line.strip()
+            if (stripped.startswith(fence) and not stripped.strip(fence[0])
+                    and len(line) - len(line.lstrip(" ")) <= 3):
+                fence = None
+            continue
+        if raw is not None:
+            if f"</{raw}" in line.lower():
+                raw = None
+            continue
+        pos = 0
+        if comment:
+            end = line.find("-->")
+            if end < 0:
+                continue
+            comment = False
+            pos = end + 3
+        else:
+            opened = _FENCE_OPEN.match(line)
+            if opened:
+                fence = opened.group(1)
+                continue
+            tag = _RAW_OPEN.match(line)
+            if tag:
+                raw = tag.group(1).lower()
+                if f"</{raw}" in line.lower():
+                    raw = None
+                continue
+        # An HTML comment outside a fenced block is hidden from the reader. (Also one written
+        # inside `inline code`: a rare false alarm that asks for an edit, never a hidden text.)
+        while (start := line.find("<!--", pos)) >= 0:
+            problem(current or HIDDEN,
+                    "teksten har en skjult HTML-kommentar (<!-- … -->), som ikke vises på issuet",
+                    "slet kommentaren, så issuet viser alt det, der bliver til historien")
+            end = line.find("-->", start + 4)
+            if end < 0:
+                comment = True
+                break
+            pos = end + 3
     out = {}
     for label, lines in found.items():
         text = "\n".join(lines).strip()
         out[label] = "" if text == NO_RESPONSE else text
-    return out
+    return out, problems
+
+
+def sections(body: str) -> dict[str, str]:
+    """The answers in an issue body, by label (see :func:`parse`)."""
+    return parse(body)[0]
+
+
+# --- the bot's comment -------------------------------------------------------------------------
+
+_SAFE_LABEL = re.compile(r"[\w .:?,'()-]+")
+
+
+def inert(text: str, limit: int = 300) -> str:
+    """``text`` as one Markdown code span on one line that renders nothing but its text.
+
+    Control and format characters (bidi overrides, zero-width ones) and line breaks become
+    spaces, backticks become 'ˋ' so the span cannot be closed early, and a zero-width joiner
+    after each '@' keeps a mention from notifying anyone. Inside a code span GitHub makes no
+    links, mentions or references. Long texts are cut.
+    """
+    cleaned = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+    cleaned = " ".join(cleaned.split())
+    if len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1] + "…"
+    cleaned = cleaned.replace("`", "ˋ").replace("@", "@\u200d")
+    return f"`{cleaned}`" if cleaned else "` `"
+
+
+def comment(problems: Iterable[FormProblem]) -> str:
+    """The Markdown the bot comments on an issue it could not convert.
+
+    Every text that can carry a value from the issue (what is wrong, how to fix it) is an
+    inert code span on its own line; the labels are the form's own.
+    """
+    lines = [
+        "Historien kunne ikke laves ud fra issuet. Ret disse felter i issuet, og bed sekretariatet "
+        "om at sætte mærkatet igen:",
+        "",
+    ]
+    for p in problems:
+        label = f"**{p.label}**" if _SAFE_LABEL.fullmatch(p.label) else inert(p.label)
+        lines.append(f"- {label}: {inert(p.what)} — {inert(p.fix)}")
+    return "\n".join(lines) + "\n"
 
 
 def convert(body: str, vocab: Vocabulary, added: dt.date) -> Submission:
     """Turn an issue body into a story file text; problems are collected in Danish."""
     schema = story_schema(vocab)
-    answers = sections(body)
-    problems: list[FormProblem] = []
+    answers, problems = parse(body)
     if not answers:
         problems.append(FormProblem(
             "Issue", "teksten er ikke lavet med formularen 'Indsend en historie'",
@@ -258,7 +377,7 @@ def convert(body: str, vocab: Vocabulary, added: dt.date) -> Submission:
             _BY_TARGET["periode.start"].label, "der er en slutdato, men ingen start",
             "skriv, hvornår det begyndte, fx 2019",
         ))
-    slug = slugify(str(data.get("titel", "")))
+    slug = file_slug(str(data.get("titel", "")))
     order = [d.key for d in fields(schema)]
     front = {k: data[k] for k in order if k in data}
     text = _story_text(front, story_text)
@@ -326,6 +445,8 @@ class _Reader:
             return self._actors(f, raw)
         if f.target == "links":
             return self._links(f, raw)
+        if f.target == "kilder":
+            return self._sources(f, raw)
         if f.target == "principper[].hvordan":
             self.how = self._how(f, raw)
             return None
@@ -369,13 +490,42 @@ class _Reader:
                 self.problem(f, f"linje {n} '{line}' mangler sektoren i parentes",
                              "skriv fx 'Foreningen Grønne Hænder (civilsamfund)'")
                 continue
-            name, sector = match.group(1).strip(), slugify(match.group(2))
+            inside = [part.strip() for part in match.group(2).split(",")]
+            name, sector = match.group(1).strip(), slugify(inside[0])
             if sector not in sectors:
-                self.problem(f, f"linje {n}: ukendt sektor '{match.group(2).strip()}'",
+                self.problem(f, f"linje {n}: ukendt sektor '{inside[0]}'",
                              choose_from(sector, SECTORS))
                 continue
-            actors.append({"navn": name, "sektor": sectors[sector]})
+            actor = {"navn": name, "sektor": sectors[sector]}
+            if len(inside) > 1:
+                kind = slugify(",".join(inside[1:]))
+                if kind not in ACTOR_KINDS:
+                    self.problem(f, f"linje {n}: ukendt type '{', '.join(inside[1:])}'",
+                                 "skriv ', gruppe' efter sektoren for en gruppe af personer, ellers intet")
+                    continue
+                actor["type"] = kind
+            actors.append(actor)
         return actors
+
+    def _sources(self, f: FormField, raw: str) -> list[dict[str, str | int]]:
+        sources: list[dict[str, str | int]] = []
+        for n, line in enumerate(_lines(raw), start=1):
+            parts = [part.strip() for part in line.split(";")]
+            if len(parts) < 2 or len(parts) > 4 or not parts[0] or not parts[1]:
+                self.problem(f, f"linje {n} '{line}' har ikke formen 'titel; udgiver; år; adresse'",
+                             "adskil titel, udgiver og evt. år og adresse med semikolon")
+                continue
+            source: dict[str, str | int] = {"titel": parts[0], "udgiver": parts[1]}
+            for part in parts[2:]:
+                if re.fullmatch(r"\d{4}", part):
+                    source["år"] = int(part)
+                elif re.match(r"^https?://\S+$", part):
+                    source["link"] = part
+                elif part:
+                    self.problem(f, f"linje {n}: '{part}' er hverken et årstal eller en webadresse",
+                                 "skriv året med fire cifre og adressen med https://")
+            sources.append(source)
+        return sources
 
     def _links(self, f: FormField, raw: str) -> list[dict[str, str]]:
         links = []

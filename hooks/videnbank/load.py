@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from . import safety
+from .limits import MAX_SLUG_CHARS
 from .model import (
     SLUG_RE,
     Actor,
@@ -33,7 +35,7 @@ M = TypeVar("M", bound=BaseModel)
 
 STORY_SECTIONS = ("Udfordringen", "Det gjorde vi", "Det kom der ud af", "Det lærte vi")
 REQUIRED_SECTIONS = STORY_SECTIONS[:2]
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_HEADING_START = re.compile(r"(#{1,6})[ \t]+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -72,7 +74,10 @@ def load_bank(root: Path, only: list[Path] | None = None, *, check_markup: bool 
         "principles": {p.slug: p.meta.name for p in bank.principles},
         "methods": {m.slug: m.meta.name for m in bank.methods},
     }
-    files = only if only is not None else _story_files(root / "stories")
+    if only is not None:
+        files = [f for f in only if not _only_file_problem(bank, f)]
+    else:
+        files = _story_files(bank, root / "stories")
     duplicates = _check_duplicate_slugs(bank, files)
     stories = [s for f in files if (s := _load_one(bank, f, Story, context, _check_story_body))]
     stories = [s for s in stories if s.path not in duplicates]
@@ -85,15 +90,91 @@ def load_bank(root: Path, only: list[Path] | None = None, *, check_markup: bool 
     return bank
 
 
-def _story_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
+RESERVED_SLUGS: dict[str, frozenset[str]] = {
+    "stories": frozenset({"index", "side"}),
+    "principles": frozenset({"index"}),
+    "methods": frozenset({"index"}),
+}
+"""Short names a content file may not have: its page would collide with the folder's overview
+(``historier/``) or the overview's pages (``historier/side/2/``)."""
+
+_IGNORED = frozenset({"readme.md"})
+
+
+def _story_files(bank: Bank, folder: Path) -> list[Path]:
+    return _content_files(bank, folder, recursive=True)
+
+
+def _content_files(bank: Bank, folder: Path, *, recursive: bool) -> list[Path]:
+    """The ``*.md`` files of a content folder, sorted. Anything a contributor may have meant as content
+    but that cannot be read as such is a problem naming the path: a symbolic link (refused: GitHub
+    shows a link, not the text that would be published), a folder or other non-file with a ``.md``
+    name, or an extension in upper case. README.md is ignored, and so are hidden names (``.x``)."""
+    if not folder.is_dir() or folder.is_symlink():
+        if folder.is_symlink():
+            _file_problem(bank, folder, *_SYMLINK)
         return []
-    return sorted(p for p in folder.rglob("*.md") if p.name.lower() != "readme.md")
+    found: list[Path] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError:
+            _file_problem(bank, current, "mappen kan ikke læses", "giv læseadgang til mappen")
+            continue
+        for entry in entries:
+            name = entry.name
+            path = Path(entry.path)
+            if name.startswith(".") or name.lower() in _IGNORED:
+                continue
+            suffix = path.suffix
+            is_md = suffix.lower() in {".md", ".markdown"}
+            if entry.is_symlink():
+                if is_md or entry.is_dir():
+                    _file_problem(bank, path, *_SYMLINK)
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if is_md:
+                    _file_problem(
+                        bank, path, "er en mappe, ikke en fil",
+                        "omdøb mappen, så navnet ikke ender på .md, eller læg historien i en fil med det navn",
+                    )
+                elif recursive:
+                    pending.append(path)
+                continue
+            if not is_md:
+                continue
+            if suffix != ".md":
+                _file_problem(
+                    bank, path, f"filendelsen '{suffix}' bliver ikke læst",
+                    f"omdøb filen til '{path.stem}.md' (endelsen .md med små bogstaver)",
+                )
+                continue
+            found.append(path)
+    return sorted(found)
+
+
+_SYMLINK = (
+    "er et symbolsk link; links bliver ikke læst",
+    "læg selve filen i mappen i stedet for et link",
+)
+
+
+def _file_problem(bank: Bank, path: Path, what: str, fix: str) -> None:
+    bank.problems.append(Problem(_display_path(bank.root, path), 1, "fil", what, fix))
+
+
+def _only_file_problem(bank: Bank, file: Path) -> bool:
+    """A file named on the command line that is a link or a folder: a problem (True), like in a listing."""
+    if file.is_symlink():
+        _file_problem(bank, file, *_SYMLINK)
+        return True
+    return False
 
 
 def _load_all(bank: Bank, folder: str, model: type[M], context: dict[str, Any]) -> list[Entry[M]]:
-    directory = bank.root / folder
-    files = sorted(directory.glob("*.md")) if directory.is_dir() else []
+    files = _content_files(bank, bank.root / folder, recursive=False)
     return [e for f in files if (e := _load_one(bank, f, model, context, _check_plain_body))]
 
 
@@ -104,11 +185,10 @@ def _load_one(
     display = _display_path(bank.root, file)
     src = read_source(file, display)
     slug = file.stem
-    if not SLUG_RE.match(slug):
-        src.problem(
-            (), "filnavn", f"'{file.name}' er ikke et gyldigt kortnavn",
-            f"omdøb filen til '{slugify(slug) or 'min-historie'}.md' (små bogstaver, tal og bindestreger)",
-        )
+    _check_slug(src, file, model)
+    if src.refused:
+        bank.problems.extend(src.problems)
+        return None
     entry: Entry[M] | None = None
     if src.data or not src.problems:
         try:
@@ -126,8 +206,36 @@ def _load_one(
             safety.check_story(src, file, base, check_markup=bank.check_markup)
         elif bank.check_markup:
             safety.check_front_matter_markup(src)
+            safety.check_body_markup(src)
+        else:
+            safety.check_body_limits(src)
     bank.problems.extend(src.problems)
     return entry if not src.problems else None
+
+
+def _check_slug(src: Source, file: Path, model: type[BaseModel]) -> None:
+    slug = file.stem
+    folder = {Story: "stories", Principle: "principles", Method: "methods"}.get(model, "")
+    if not SLUG_RE.match(slug):
+        suggestion = slugify(slug)[:MAX_SLUG_CHARS].strip("-") or "min-historie"
+        src.problem(
+            (), "filnavn", f"'{_short_name(file.name)}' er ikke et gyldigt kortnavn",
+            f"omdøb filen til '{_short_name(suggestion)}.md' (små bogstaver, tal og bindestreger)",
+        )
+    elif len(slug) > MAX_SLUG_CHARS:
+        src.problem(
+            (), "filnavn", f"kortnavnet er {len(slug)} tegn langt (højst {MAX_SLUG_CHARS})",
+            "giv filen et kortere navn; kortnavnet bliver sidens adresse",
+        )
+    elif slug in RESERVED_SLUGS.get(folder, ()):
+        src.problem(
+            (), "filnavn", f"kortnavnet '{slug}' er reserveret til oversigten",
+            "giv filen et andet navn, der siger, hvad den handler om",
+        )
+
+
+def _short_name(name: str) -> str:
+    return name if len(name) <= 60 else name[:57] + "..."
 
 
 @functools.lru_cache(maxsize=64)
@@ -193,9 +301,9 @@ def _check_story_body(src: Source) -> None:
     for n, text in enumerate(src.body.splitlines(), start=src.body_line):
         if _FENCE.match(text):
             in_fence = not in_fence
-        heading = None if in_fence else _HEADING.match(text)
-        if heading and len(heading.group(1)) <= 2:
-            found.append((heading.group(2).strip(), n))
+        heading = None if in_fence else _heading(text)
+        if heading and heading[0] <= 2:
+            found.append((heading[1], n))
     last = -1
     for title, line in found:
         if title not in STORY_SECTIONS:
@@ -220,6 +328,18 @@ def _check_story_body(src: Source) -> None:
                 src.path, src.body_line, "tekst", f"afsnittet '## {required}' mangler",
                 f"tilføj en linje '## {required}' med tekst under",
             ))
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """(level, title) of an ATX heading line, in linear time: '## Titel ##' -> (2, 'Titel')."""
+    start = _HEADING_START.match(line)
+    if not start:
+        return None
+    rest = line[start.end():]
+    if not rest:
+        return None
+    title = rest.rstrip(" \t#") or rest[0]
+    return len(start.group(1)), title.strip()
 
 
 _ALIASES = sorted({

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
@@ -18,9 +18,11 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from .limits import MAX_SLUG_CHARS, MIN_YEAR
 from .problems import choose_from
 from .safety import MAX_IMAGE_BYTES
 
@@ -30,7 +32,16 @@ SECTORS: dict[str, str] = {
     "civilsamfund": "Civilsamfund",
     "borgere": "Borgere",
     "uddannelse-og-forskning": "Uddannelse og forskning",
+    "tvaersektoriel": "På tværs af sektorer",
 }
+CROSS_SECTOR = "tvaersektoriel"
+"""A body whose members come from several sectors (a co-creation council): no single sector.
+It is never counted as one more sector, and a council's composition rules cannot name it."""
+ACTOR_KINDS: dict[str, str] = {
+    "organisation": "Organisation",
+    "gruppe": "Gruppe af personer",
+}
+"""A named organisation, or a group of people such as "borgere" or "deltagere"."""
 STATUSES: dict[str, str] = {"ide": "Idé", "igang": "I gang", "afsluttet": "Afsluttet"}
 PUBLICATION: dict[str, str] = {
     "kladde": "Kladde",
@@ -51,6 +62,15 @@ PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 def slugify(value: str) -> str:
     text = value.strip().lower().translate(_TRANSLIT)
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def file_slug(title: str) -> str:
+    """A story's file name from its title, cut at a word to the slug limit (every file system takes it)."""
+    slug = slugify(title)
+    if len(slug) <= MAX_SLUG_CHARS:
+        return slug
+    cut = slug[:MAX_SLUG_CHARS + 1]
+    return (cut.rsplit("-", 1)[0] if "-" in cut else cut[:MAX_SLUG_CHARS]).strip("-")
 
 
 def _vocab_value(value: Any) -> Any:
@@ -85,11 +105,26 @@ def _partial_date(value: Any) -> Any:
             "skriv ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD, fx 2019 eller 2019-05",
         )
     parts = [int(p) for p in text.split("-")]
+    if parts[0] < MIN_YEAR:
+        raise _error(f"'{text}' ligger før {MIN_YEAR}", f"skriv et år fra {MIN_YEAR} og frem")
     try:
         dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
     except ValueError:
         raise _error(f"'{text}' er ikke en dato, der findes", "tjek måned (01–12) og dag") from None
     return text
+
+
+def _added(value: dt.date) -> dt.date:
+    """The date a story was added: not before ``MIN_YEAR`` and not in the future (a day of slack,
+    so a date written in Denmark just after midnight passes a check run on UTC time)."""
+    if value.year < MIN_YEAR:
+        raise _error(f"'{value.isoformat()}' ligger før {MIN_YEAR}", "skriv datoen, historien kom i videnbanken")
+    if value > dt.date.today() + dt.timedelta(days=1):
+        raise _error(
+            f"'{value.isoformat()}' ligger i fremtiden",
+            "skriv datoen, historien kom i videnbanken: i dag eller tidligere, som ÅÅÅÅ-MM-DD",
+        )
+    return value
 
 
 def _error(what: str, fix: str) -> PydanticCustomError:
@@ -136,6 +171,7 @@ Sector = Annotated[str, *_closed(SECTORS)]
 Status = Annotated[str, *_closed(STATUSES)]
 Publication = Annotated[str, *_closed(PUBLICATION)]
 CouncilRole = Annotated[str, *_closed(COUNCIL_ROLES)]
+ActorKind = Annotated[str, *_closed(ACTOR_KINDS)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 PrincipleSlug = Annotated[str, BeforeValidator(_vocab_value), _in_vocabulary("principles", "principles")]
 MethodSlug = Annotated[str, BeforeValidator(_vocab_value), _in_vocabulary("methods", "methods")]
@@ -156,7 +192,43 @@ def _principle_ref(value: Any) -> Any:
 
 class Actor(_Model):
     name: Text = Field(alias="navn", description="Organisationens eller gruppens navn.")
-    sector: Sector = Field(alias="sektor", description="Hvilken sektor aktøren hører til.")
+    sector: Sector = Field(
+        alias="sektor",
+        description="Hvilken sektor aktøren hører til. Et råd eller et andet organ med medlemmer fra flere "
+        "sektorer er tvaersektoriel.",
+    )
+    kind: ActorKind = Field(
+        "organisation",
+        alias="type",
+        description="organisation (en navngiven organisation, fx en forening eller en kommune) eller gruppe "
+        "(en gruppe af personer, fx borgere, deltagere eller frivillige). Uden feltet: organisation.",
+    )
+
+
+def _year(raw: Any) -> Any:
+    if isinstance(raw, str) and raw.strip().isdigit():
+        return int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 1000 <= raw <= 2999:
+        raise _error(f"'{raw}' er ikke et årstal", "skriv året med fire cifre, fx 2019")
+    return raw
+
+
+Year = Annotated[int, BeforeValidator(_year)]
+
+
+class Reference(_Model):
+    """A source a text is told from: a document, a web page, a report."""
+
+    title: Text = Field(alias="titel", description="Kildens titel.")
+    publisher: Text = Field(alias="udgiver", description="Hvem der har udgivet kilden, fx en kommune eller et råd.")
+    year: Year | None = Field(None, alias="år", description="Året, kilden er fra. Udelad, hvis kilden ikke er dateret.")
+    link: Annotated[str, Field(pattern=r"^https?://")] | None = Field(
+        None, description="Kildens adresse på nettet, der starter med https://. Udelad, hvis den ikke er online."
+    )
+
+    def __str__(self) -> str:
+        """The reference as one line of Danish text: »Titel«, Udgiver, år."""
+        return f"»{self.title}«, {self.publisher}" + (f", {self.year}" if self.year else "")
 
 
 class Period(_Model):
@@ -165,9 +237,23 @@ class Period(_Model):
         None, alias="slut", description="Hvornår det sluttede. Udelad, hvis det stadig er i gang."
     )
 
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        # Compared at the precision both have: 2020 to 2020-05 is fine, 2019-12 to 2020-01-05 is not.
+        common = min(len(self.start), len(self.end or ""))
+        if self.end is not None and self.end[:common] < self.start[:common]:
+            raise _error(
+                f"perioden slutter ({self.end}) før den starter ({self.start})",
+                "byt om på start og slut, eller ret årstallet",
+            )
+        return self
+
 
 class Results(_Model):
-    text: Text = Field(alias="tekst", description="Hvad der kom ud af det, som kilden beskriver det.")
+    text: Text = Field(
+        alias="tekst",
+        description="Det vigtigste resultat i én linje. Gentag ikke afsnittet 'Det kom der ud af' ord for ord.",
+    )
     evaluated: YesNo = Field(False, alias="evalueret", description="Er resultaterne evalueret? ja/nej.")
 
 
@@ -204,7 +290,9 @@ class Story(_Model):
     summary: Annotated[Text, Field(max_length=400)] = Field(
         alias="sammendrag", description="Et kort sammendrag på én til to sætninger (højst 400 tegn)."
     )
-    added: dt.date = Field(alias="dato", description="Datoen, historien kom i videnbanken (ÅÅÅÅ-MM-DD).")
+    added: Annotated[dt.date, AfterValidator(_added)] = Field(
+        alias="dato", description="Datoen, historien kom i videnbanken (ÅÅÅÅ-MM-DD)."
+    )
     publication: Publication = Field(
         alias="publicering",
         description="kladde, til-gennemsyn eller udgivet. Kun udgivne historier kommer på sitet.",
@@ -232,6 +320,12 @@ class Story(_Model):
         None, alias="resultater", description="Hvad der kom ud af det, og om det er evalueret."
     )
     contact: Contact = Field(alias="kontakt", description="Kontakt: en organisation, ikke en privatperson.")
+    sources: list[Reference] = Field(
+        default_factory=list,
+        alias="kilder",
+        description="Kilderne, historien bygger på: titel, udgiver og evt. år og link for hver. "
+        "Skriver I om jeres eget projekt, er I selv kilden.",
+    )
     links: list[Link] = Field(default_factory=list, description="Links til mere viden.")
     images: list[Image] = Field(default_factory=list, alias="billeder", description="Billeder med alt-tekst og kredit.")
     council_role: CouncilRole = Field(
@@ -255,6 +349,9 @@ class Principle(_Model):
     statement: Text = Field(alias="kort", description="Principet i én sætning.")
     questions: list[Text] = Field(default_factory=list, alias="spørgsmål", description="Refleksionsspørgsmål.")
     source: Text | None = Field(None, alias="kilde", description="Hvor principet kommer fra.")
+    questions_source: Text | None = Field(
+        None, alias="spørgsmål_kilde", description="Hvor refleksionsspørgsmålene kommer fra, hvis ikke fra 'kilde'."
+    )
 
 
 class Method(_Model):
@@ -262,3 +359,11 @@ class Method(_Model):
 
     name: Text = Field(alias="navn", description="Metodens navn.")
     statement: Text = Field(alias="kort", description="Metoden i én sætning.")
+    source: Text | None = Field(
+        None, alias="kilde", description="Hvor metoden er beskrevet, hvis beskrivelsen bygger på en bestemt kilde."
+    )
+
+
+def story_sectors(story: Story) -> set[str]:
+    """The sectors a story's actors come from; a cross-sector body adds none (it is no one sector)."""
+    return {a.sector for a in story.actors if a.sector != CROSS_SECTOR}

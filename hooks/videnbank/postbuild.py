@@ -44,10 +44,21 @@ def settings_from(config: Mapping[str, Any], env: Mapping[str, str]) -> site.Set
     root = Path(config["config_file_path"]).resolve().parent
     only = [root / p for p in env.get(ONLY_ENV, "").split(":") if p] or None
     about = export.Site(config["site_name"], config.get("site_url") or "/", config.get("copyright"))
+    repository = str(config.get("repo_url") or "").rstrip("/") or None
     return site.Settings(
         root=root, site=about, docs_dir=Path(config["docs_dir"]),
         preview=_yes(env.get(PREVIEW_ENV)), only=only, check_markup=env.get(UNSAFE_TEST_ENV) != "1",
+        repository=repository, edit_base=_edit_base(repository, config.get("edit_uri")),
     )
+
+
+def _edit_base(repository: str | None, edit_uri: str | None) -> str | None:
+    """``edit_uri`` as an absolute address ending in '/', relative to the repository as MkDocs reads it."""
+    if not edit_uri:
+        return None
+    if urlsplit(edit_uri).scheme:
+        return edit_uri.rstrip("/") + "/"
+    return f"{repository}/{edit_uri.strip('/')}/" if repository else None
 
 
 def _is_local(url: str) -> bool:
@@ -177,7 +188,8 @@ class Finisher:
     """Takes each built page (its address and HTML), returns it with its policy, and feeds the
     pages meant for search to Pagefind; ``finish`` writes the index."""
 
-    def __init__(self, settings: site.Settings) -> None:
+    def __init__(self, settings: site.Settings, *, policy: bool = True) -> None:
+        self.policy = policy  # off in mkdocs serve, whose live-reload script is added after the policy
         self.search: searchindex.Indexer | None = None
         if settings.only:
             return
@@ -189,7 +201,7 @@ class Finisher:
     def page(self, address: str, html: str) -> str:
         if self.search is not None and "data-pagefind-body" in html:
             self.search.add(address, searchable(html))
-        return with_policy(html)
+        return with_policy(html) if self.policy else html
 
     def finish(self, site_dir: Path) -> list[str]:
         search, self.search = self.search, None

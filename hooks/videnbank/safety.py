@@ -23,6 +23,7 @@ that, and the contributor states it with ``samtykke: ja``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html
 import math
@@ -35,6 +36,7 @@ from typing import Any
 import markdown
 import nh3
 
+from . import limits
 from .problems import Problem
 from .source import Loc, Source, field_path
 
@@ -72,7 +74,6 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href"
 _MARKDOWN_EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "admonition"]
 
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
 _TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9:-]*(?=[\s/>]|$)|/[A-Za-z]|!|\?)")
 _TAG_IN_TEXT = re.compile(r"<[A-Za-z/!?]")
 _INLINE_TARGET = re.compile(r"\]\(\s*<?([^\s)>]*)")
@@ -117,16 +118,53 @@ def check_front_matter_markup(src: Source) -> None:
             )
 
 
-def check_body_markup(src: Source) -> None:
-    """No raw HTML, no dangerous link targets, no attribute lists in a story's text."""
+def check_body_limits(src: Source) -> bool:
+    """The nesting and bracket limits of ``limits.py`` on any Markdown text, before Markdown sees it.
+    True if the text keeps them; each breach is a problem in ``src``."""
+    breaches = limits.body_breaches(src.body)
+    for b in breaches:
+        src.problems.append(Problem(src.path, src.body_line + b.line - 1, "tekst", b.what, b.fix))
+    return not breaches
+
+
+def check_body_markup(src: Source, *, local_images: bool = False) -> None:
+    """No raw HTML, no dangerous link targets, no attribute lists in the text of any content file
+    (story, principle, method or a hand-written page; admonitions and tables are Markdown and allowed).
+
+    The limits come first: text that would make Python-Markdown slow or recurse deep is refused
+    with a message and never rendered.
+    """
+    if not check_body_limits(src):
+        return
     before = len(src.problems)
     for line, text in _text_lines(src):
         _check_line_markup(src, line, text)
+        if "![" in text:
+            _check_line_images(src, line, text, local_images)
     if len(src.problems) == before and (found := rendered_markup_problem(src.body)):
         src.problems.append(Problem(
             src.path, src.body_line, "tekst", f"teksten giver HTML, som ikke er tilladt ({found})",
             "skriv teksten med almindelig Markdown uden HTML, og link kun til https://-adresser",
         ))
+
+
+def _check_line_images(src: Source, line: int, text: str, local_images: bool) -> None:
+    """Images in a contributed text would load from anywhere and skip the rules of ``billeder``
+    (a file here, alt text, credit, consent): they are not allowed. The secretariat's pages in
+    docs/ may show their own files, never one from another server."""
+    if not local_images:
+        src.problems.append(Problem(
+            src.path, line, "tekst", "billeder i teksten er ikke tilladt",
+            "læg billedet i feltet 'billeder' med fil, alt-tekst og kredit (og 'samtykke: ja'), og fjern ![...](...)",
+        ))
+        return
+    for match in _INLINE_TARGET.finditer(text[text.index("!["):]):
+        target = match.group(1).lower()
+        if _SCHEME.match(target) or target.startswith("//"):
+            src.problems.append(Problem(
+                src.path, line, "tekst", f"billedet {_quote(match.group(1))} ligger på en anden server",
+                "læg billedfilen i docs/ og henvis til den med en relativ sti, fx billeder/navn.jpg",
+            ))
 
 
 def _check_line_markup(src: Source, line: int, text: str) -> None:
@@ -164,16 +202,81 @@ def unsafe_scheme(target: str) -> str | None:
 
 
 def _text_lines(src: Source) -> Iterator[tuple[int, str]]:
-    """The body's lines outside fenced code, with code spans removed, and their line numbers."""
-    fence: str | None = None
-    for number, text in enumerate(src.body.splitlines(), start=src.body_line):
-        if fence is None:
-            if opened := _FENCE_OPEN.match(text):
-                fence = opened.group(1)
+    """The body's lines outside fenced code, with code spans removed, and their line numbers.
+
+    A fence counts only when a closing fence follows (as in Python-Markdown): an unclosed ``` does
+    not hide the rest of the text from these rules. Closers are found by lookup, not by searching
+    forward from each opener, so the pass stays linear.
+    """
+    lines = src.body.splitlines()
+    closers: dict[str, list[int]] = {}
+    for index, text in enumerate(lines):
+        if (stripped := text.rstrip()) and stripped[0] in "`~" and _FENCE_OPEN.match(stripped):
+            closers.setdefault(stripped, []).append(index)
+    index = 0
+    while index < len(lines):
+        text = lines[index]
+        if opened := _FENCE_OPEN.match(text):
+            later = closers.get(opened.group(1), [])
+            close = bisect.bisect_right(later, index)
+            if close < len(later):
+                index = later[close] + 1
                 continue
-            yield number, _CODE_SPAN.sub("``", text)
-        elif text.strip() == fence and text.startswith(fence):
-            fence = None
+        yield src.body_line + index, without_code_spans(text)
+        index += 1
+
+
+def without_code_spans(text: str) -> str:
+    """``text`` with each code span replaced by two backticks, as Python-Markdown finds code spans:
+    a run of n backticks (not after a backslash) opens; the next run of exactly n closes; if there
+    is none, an opening of fewer backticks is tried, the rest of the run being content.
+
+    Linear in the line (a regular expression for this is cubic on a line of 3,000 backticks): each
+    run is looked at once as an opener and each length at most once per opener.
+    """
+    if "`" not in text:
+        return text
+    runs: list[tuple[int, int]] = []  # (start, length) of each maximal run of backticks
+    i, n = 0, len(text)
+    while (i := text.find("`", i)) >= 0:
+        j = i
+        while j < n and text[j] == "`":
+            j += 1
+        runs.append((i, j - i))
+        i = j
+    later: dict[int, list[int]] = {}  # run length -> indexes of runs with that length, in order
+    for index, (_, length) in enumerate(runs):
+        later.setdefault(length, []).append(index)
+    cursor = dict.fromkeys(later, 0)
+    out: list[str] = []
+    done = 0  # text[:done] is handled
+    index = 0
+    while index < len(runs):
+        start, length = runs[index]
+        if start < done or (start > 0 and text[start - 1] == "\\"):
+            index += 1
+            continue
+        close = None
+        for size in range(length, 0, -1):
+            candidates = later.get(size)
+            if not candidates:
+                continue
+            k = cursor[size]
+            while k < len(candidates) and candidates[k] <= index:
+                k += 1
+            cursor[size] = k
+            if k < len(candidates):
+                close = candidates[k]
+                break
+        if close is None:
+            index += 1
+            continue
+        out.append(text[done:start])
+        out.append("``")
+        done = runs[close][0] + runs[close][1]
+        index = close + 1
+    out.append(text[done:])
+    return "".join(out)
 
 
 class _Audit(HTMLParser):

@@ -38,6 +38,7 @@ _MODEL_TITLES = {
     "Link": "Link",
     "Period": "Periode",
     "PrincipleRef": "Princip med forklaring",
+    "Reference": "Kilde",
     "Results": "Resultater",
 }
 
@@ -280,7 +281,10 @@ def contributing_text(root: Path) -> str:
         "<!-- Denne fil er lavet ud fra docs/bidrag.md med 'videnbank guide --ud CONTRIBUTING.md'."
         " Ret i docs/bidrag.md, ikke her. -->\n\n"
     )
-    return head + render_guide(source, story_schema(vocabulary(root)))
+    from .config import repository
+    from .docs import repository_links
+
+    return head + render_guide(source, story_schema(vocabulary(root))) + repository_links(repository(root))
 
 
 # --- the template for a new story -------------------------------------------------------------

@@ -93,7 +93,8 @@ class Settings:
     preview: bool = False
     only: list[Path] | None = None
     check_markup: bool = True
-    nav_sources: frozenset[str] = frozenset()
+    repository: str | None = None
+    edit_base: str | None = None  # the repository's edit address, to which a file's path is added
 
 
 def build_plan(settings: Settings) -> Plan:
@@ -166,7 +167,7 @@ def build_plan(settings: Settings) -> Plan:
     data_view = _data_view(catalogue, site)
     vocabulary = schema.Vocabulary({p.slug: p.meta.name for p in catalogue.principles}, method_names)
     for doc in hand_written.pages:
-        text = doc.body
+        text = doc.body + docs.repository_links(settings.repository)
         if schema.GUIDE_MARKER in text:
             text = schema.render_guide(text, schema.story_schema(vocabulary))
         body = render(text, doc.src_uri, doc.path)
@@ -178,9 +179,12 @@ def build_plan(settings: Settings) -> Plan:
         elif doc.template == "principper.html":
             view = views.principles_index(catalogue, body)
         plan.add(Page(doc.src_uri, doc.title, doc.template, view, doc.description, doc.path,
-                      tuple(doc.hide)))
+                      tuple(doc.hide), search=doc.template != "forside.html"))
     site_feed = {"title": f"{site.name}: alle historier", "url": urls.SITE_FEED}
+    credit = principles_credit(catalogue)
     for page in plan.pages.values():
+        page.view["credit"] = credit
+        page.view["edit_url"] = settings.edit_base + page.edit_path if settings.edit_base and page.edit_path else None
         feed = page.view.get("feed")
         page.view["feeds"] = [site_feed] + ([{"title": f"{site.name}: {page.title}", "url": feed}] if feed else [])
     plan.assets += [Asset(src, content) for src, content in open_data.items()]
@@ -190,6 +194,38 @@ def build_plan(settings: Settings) -> Plan:
         plan.assets.append(Asset(f"{folder}/sitemap.xml", EMPTY_SITEMAP))
     plan.assets += [Asset(f.src_uri, source=f.path) for f in hand_written.files if not f.src_uri.endswith(".md")]
     return plan
+
+
+def problem_plan(plan: Plan, settings: Settings) -> Plan:
+    """For a preview (mkdocs serve, videnbank vis) of content with problems: every page the site
+    would have shows the list of problems, in Danish, instead of a build that stops and a browser
+    that waits. Once the files are fixed, the next rebuild gives the real pages."""
+    problems = sorted(plan.problems)
+    count = f"{views.plural(len(problems), 'problem', 'problemer')} i indholdet"
+    view = {
+        "kind": "problems", "title": "Videnbanken kan ikke vises endnu",
+        "count": f"Der er {count}. Ret dem, og gem filen: siden opdaterer sig selv.",
+        "problems": [{"place": f"{p.path}:{p.line}", "field": p.field, "what": p.what, "fix": p.fix}
+                     for p in problems],
+        "search": False,
+    }
+    sources = {urls.src_uri(a) for a in (urls.HOME, urls.STORIES, urls.PRINCIPLES, urls.METHODS,
+                                         urls.COUNCIL, urls.EVALUATION, urls.STARTGUIDE)}
+    for folder, address in (("stories", urls.story), ("principles", urls.principle), ("methods", urls.method)):
+        if (settings.root / folder).is_dir():
+            sources |= {urls.src_uri(address(f.stem)) for f in (settings.root / folder).glob("*.md")}
+    if settings.docs_dir.is_dir():
+        sources |= {f.relative_to(settings.docs_dir).as_posix() for f in settings.docs_dir.rglob("*.md")}
+    shown = Plan(problems=problems)
+    for src in sorted(sources):
+        shown.add(Page(src, str(view["title"]), "problemer.html", dict(view)))
+    return shown
+
+
+def principles_credit(catalogue: Catalogue) -> str:
+    """The footer's credit line, from the principle files: where the bank's principles come from."""
+    found = list(dict.fromkeys(p.meta.source for p in catalogue.principles if p.meta.source))
+    return f"Principperne bygger på {' og '.join(found)}." if found else ""
 
 
 def _listings(plan: Plan, catalogue: Catalogue) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import limits
 from .problems import Problem
 
 Loc = tuple[str | int, ...]
@@ -47,6 +49,8 @@ class Source:
     body: str = ""
     body_line: int = 1
     problems: list[Problem] = field(default_factory=list)
+    refused: bool = False
+    """True when the file was not parsed at all (unreadable, too large, not UTF-8, too-long lines)."""
 
     def line_of(self, loc: Loc) -> int:
         """The line of the deepest known part of ``loc``; line 1 if nothing matches."""
@@ -60,14 +64,16 @@ class Source:
 
 
 def read_source(file: Path, display_path: str) -> Source:
-    """Split ``file`` into front matter and body. Problems are collected, never raised."""
+    """Split ``file`` into front matter and body. Problems are collected, never raised.
+
+    The limits of ``limits.py`` are checked before YAML or Markdown see the text: a file over
+    ``MAX_FILE_BYTES`` is not even read in full, and a file with too-long lines is not parsed.
+    """
     src = Source(display_path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        src.problem((), "fil", f"filen er ikke gemt som UTF-8 ({e.reason})", "gem filen som UTF-8")
+    text = read_text(src, file)
+    if text is None:
+        src.refused = True
         return src
-    text = text.lstrip("\ufeff")
     start = _FENCE.match(text)
     if not start:
         src.problem(
@@ -91,21 +97,69 @@ def read_source(file: Path, display_path: str) -> Source:
     return src
 
 
-def _parse_yaml(src: Source, yaml_text: str, first_line: int) -> None:
+def read_text(src: Source, file: Path, field_name: str = "fil") -> str | None:
+    """The text of a content file, or None with a problem in ``src``: not a readable regular file,
+    larger than ``MAX_FILE_BYTES``, not UTF-8, or with a line longer than ``MAX_LINE_CHARS``."""
     try:
-        node, data = _compose_and_load(yaml_text)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = first_line + (mark.line if mark else 0)
-        reason = e.problem or "ugyldig YAML"
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            what = "er en mappe, ikke en fil" if stat.S_ISDIR(info.st_mode) else "er ikke en almindelig fil"
+            src.problem((), field_name, what, "flyt eller omdøb den; kun tekstfiler, der ender på .md, læses")
+            return None
+        with file.open("rb") as f:
+            raw = f.read(limits.MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        src.problem(
+            (), field_name, "filen findes ikke (eller er et link, der peger på en fil, der ikke findes)",
+            "tjek stien; læg selve filen i mappen i stedet for et link",
+        )
+        return None
+    except PermissionError:
+        src.problem(
+            (), field_name, "filen kan ikke læses (adgang nægtet)",
+            "giv læseadgang til filen, fx med 'chmod a+r', eller gem den igen",
+        )
+        return None
+    except OSError as e:
+        src.problem(
+            (), field_name, f"filen kan ikke læses ({e.strerror or type(e).__name__})",
+            "tjek filen, og gem den igen som almindelig tekstfil",
+        )
+        return None
+    if len(raw) > limits.MAX_FILE_BYTES:
+        size = max(info.st_size, len(raw))
+        src.problem(
+            (), field_name,
+            f"filen fylder {_kilobytes(size)} KB (højst {limits.MAX_FILE_BYTES // 1024} KB)",
+            "forkort teksten, eller del den op i flere historier; billeder skal ligge i deres egne filer",
+        )
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
         src.problems.append(Problem(
-            src.path, line, "front matter", f"YAML kan ikke læses ({reason})",
-            "tjek kolon, indrykning og anførselstegn; tekst med ':' skal stå i anførselstegn",
+            src.path, line, field_name,
+            f"filen er ikke gemt som UTF-8 (byte 0x{raw[e.start]:02x} kan ikke læses)",
+            "gem filen som UTF-8 (i de fleste editorer: Gem som, Tegnsæt UTF-8)",
         ))
+        return None
+    text = text.lstrip("\ufeff")
+    breaches = limits.line_breaches(text)
+    for b in breaches:
+        src.problems.append(Problem(src.path, b.line, field_name, b.what, b.fix))
+    return None if breaches else text
+
+
+def _kilobytes(size: int) -> str:
+    return f"{-(-size // 1024):,}".replace(",", ".")
+
+
+def _parse_yaml(src: Source, yaml_text: str, first_line: int) -> None:
+    parsed = load_yaml(src, yaml_text, first_line, "front matter")
+    if parsed is None:
         return
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as e:
-        src.problem((), "front matter", f"YAML kan ikke læses ({e})", "tjek syntaksen i front matter")
-        return
+    node, data = parsed
     if data is None:
         src.problem((), "front matter", "front matter er tom", "udfyld felterne mellem de to '---'")
         return
@@ -118,6 +172,129 @@ def _parse_yaml(src: Source, yaml_text: str, first_line: int) -> None:
     src.data = data
     if node is not None:
         _map_lines(src, node, (), first_line)
+
+
+_SYNTAX_FIX = "tjek kolon, indrykning og anførselstegn; tekst med ':' skal stå i anførselstegn"
+
+
+def load_yaml(src: Source, yaml_text: str, first_line: int, field_name: str) -> tuple[yaml.Node | None, Any] | None:
+    """(node tree, data) of YAML text, or None with a problem in ``src``.
+
+    Before anything is built, the event stream (linear in the text) is scanned: anchors and aliases
+    (``&navn``, ``*navn``) are refused, so nested aliases cannot expand to millions of values, and
+    fields nested deeper than ``MAX_YAML_DEPTH`` are refused, so nothing recurses deep.
+    """
+    def report(line: int, what: str, fix: str) -> None:
+        src.problems.append(Problem(src.path, first_line + line, field_name, what, fix))
+
+    try:
+        breach = _event_breach(yaml_text, _FastLoader)
+    except yaml.YAMLError:
+        try:
+            breach = _event_breach(yaml_text, _Loader)  # PyYAML's own parser, for its fuller messages
+        except yaml.YAMLError as e:
+            line, reason = yaml_reason(e, yaml_text)
+            report(line, f"YAML kan ikke læses ({reason})", _SYNTAX_FIX)
+            return None
+    if breach is not None:
+        report(*breach)
+        return None
+    try:
+        return _compose_and_load(yaml_text)
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as e:
+        line, reason = yaml_reason(e, yaml_text)
+        report(line, f"YAML kan ikke læses ({reason})", _SYNTAX_FIX)
+        return None
+
+
+def _event_breach(yaml_text: str, loader_class: Any) -> tuple[int, str, str] | None:
+    """(line from 0, what, fix) of the first anchor, alias or too-deep nesting, or None."""
+    loader = loader_class(yaml_text)
+    try:
+        depth = 0
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line if event.start_mark else 0
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+                return (
+                    line, f"ankre og henvisninger ({sign}{_short_name(event.anchor)}) er ikke tilladt",
+                    "skriv værdien ud hvert sted, den skal stå; fjern '&navn' og '*navn'",
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limits.MAX_YAML_DEPTH:
+                    return (
+                        line, f"felterne er indlejret mere end {limits.MAX_YAML_DEPTH} niveauer dybt",
+                        "skriv felterne med færre niveauer, som i skabelonen",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return None
+    finally:
+        loader.dispose()
+
+
+def _short_name(anchor: Any) -> str:
+    text = str(anchor or "")
+    return text if len(text) <= 20 else text[:17] + "..."
+
+
+# PyYAML's reasons, in Danish. Matched against the start of the reason PyYAML gives.
+_REASONS: tuple[tuple[str, str], ...] = (
+    ("mapping values are not allowed here", "et kolon står et sted, hvor det ikke må stå"),
+    ("could not find expected ':'", "der mangler et kolon efter feltets navn"),
+    ("found undefined alias", "henvisningen med * peger ikke på noget"),
+    ("found duplicate anchor", "det samme anker (&navn) står to gange"),
+    ("found character '\\t' that cannot start any token",
+     "et tabulatortegn kan ikke bruges til indrykning; ryk ind med mellemrum"),
+    ("found a tab character", "et tabulatortegn kan ikke bruges til indrykning; ryk ind med mellemrum"),
+    ("found character", "et tegn står et sted, hvor det ikke kan begynde en værdi"),
+    ("expected <block end>", "indrykningen passer ikke med linjerne ovenover"),
+    ("did not find expected key", "indrykningen passer ikke; her forventes et felt som 'navn: værdi'"),
+    ("did not find expected '-' indicator", "her forventes et punkt, der begynder med '- '"),
+    ("did not find expected ',' or ']'", "listen i [ ] bliver ikke lukket med ']'"),
+    ("expected ',' or ']'", "listen i [ ] bliver ikke lukket med ']'"),
+    ("did not find expected ',' or '}'", "felterne i { } bliver ikke lukket med '}'"),
+    ("expected ',' or '}'", "felterne i { } bliver ikke lukket med '}'"),
+    ("did not find expected node content", "her mangler en værdi"),
+    ("expected the node content", "her mangler en værdi"),
+    ("found unexpected end of stream", "et anførselstegn bliver ikke lukket"),
+    ("found unexpected ':'", "et kolon står et sted, hvor det ikke må stå"),
+    ("found unknown escape character", "ukendt tegn efter \\ i en tekst i dobbelte anførselstegn"),
+    ("expected escape sequence", "ukendt tegn efter \\ i en tekst i dobbelte anførselstegn"),
+    ("found unexpected document separator", "en linje '---' eller '...' står inde i en tekst i anførselstegn"),
+    ("expected alphabetic or numeric character", "efter & eller * skal der stå et navn"),
+    ("expected a comment or a line break", "der står noget efter værdien på samme linje"),
+    ("found unhashable key", "et feltnavn kan ikke være en liste eller en samling felter"),
+    ("could not determine a constructor for the tag", "typer med ! (fx '!!python/object') er ikke tilladt"),
+    ("expected a single document", "der må kun stå ét dokument; fjern den ekstra linje '---' eller '...'"),
+    ("but found another document", "der må kun stå ét dokument; fjern den ekstra linje '---' eller '...'"),
+    ("found incompatible YAML document", "YAML-versionen understøttes ikke; fjern linjen '%YAML'"),
+    ("found duplicate", "et direktiv med % står to gange; fjern det"),
+    ("expected a mapping node", "her forventes felter med navn og værdi"),
+    ("expected a sequence node", "her forventes en liste"),
+    ("expected <document start>", "der står noget efter front matter; tjek linjerne '---'"),
+    ("unacceptable character", "filen indeholder et kontroltegn, som ikke er tilladt"),
+    ("Exceeds the limit", "et tal har for mange cifre; sæt det i anførselstegn, hvis det er tekst"),
+)
+
+
+def yaml_reason(error: BaseException, text: str) -> tuple[int, str]:
+    """(line from 0, the reason in Danish) of an error from YAML parsing or building."""
+    line = 0
+    problem = str(error)
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        line = mark.line if mark else 0
+        problem = error.problem or error.context or ""
+    elif isinstance(error, yaml.reader.ReaderError):
+        line = text.count("\n", 0, max(0, error.position))
+        problem = f"unacceptable character {error.reason}"
+    for english, danish in _REASONS:
+        if english in problem:
+            return line, danish
+    return line, "YAML-syntaksen er ugyldig"
 
 
 def _compose_and_load(yaml_text: str) -> tuple[yaml.Node | None, Any]:
@@ -134,6 +311,11 @@ def _compose_and_load(yaml_text: str) -> tuple[yaml.Node | None, Any]:
         if _FastLoader is _Loader:
             raise
     return yaml.compose(yaml_text, Loader=_Loader), yaml.load(yaml_text, Loader=_Loader)
+
+
+def map_lines(src: Source, node: yaml.Node, loc: Loc = (), first_line: int = 1) -> None:
+    """Record the line of every field below ``node`` in ``src.lines``; a field given twice is a problem."""
+    _map_lines(src, node, loc, first_line)
 
 
 def _map_lines(src: Source, node: yaml.Node, loc: Loc, first_line: int) -> None:

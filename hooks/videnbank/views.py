@@ -22,7 +22,7 @@ from .evaluation import Evaluation
 from .export import Site
 from .facets import Facet, Listing
 from .load import Entry
-from .model import Method, Principle
+from .model import Method, Principle, Reference
 
 View = dict[str, Any]
 
@@ -194,17 +194,17 @@ def story(
     }
 
 
+def _reference(ref: Reference) -> View:
+    """A source as one line of text (»Titel«, Udgiver, år) and its link, if it has one."""
+    return {"text": str(ref), "link": ref.link}
+
+
 def sources(entry: StoryEntry) -> list[View]:
-    """The story's sources (``kilder``), if the model has them."""
-    found = getattr(entry.meta, "sources", None) or []
-    out = []
-    for s in found:
-        data = s.model_dump() if hasattr(s, "model_dump") else dict(s)
-        out.append({k: (str(v) if v is not None else None) for k, v in data.items()})
-    return out
+    """The story's sources (``kilder``)."""
+    return [_reference(s) for s in entry.meta.sources]
 
 
-def pagination(number: int, pages: int, address: Any) -> View | None:
+def pagination(number: int, pages: int, address: Any, label: str = "Sider med historier") -> View | None:
     """Links to the pages of a paginated listing; ``address(n)`` gives page n's address.
 
     Up to ``PAGE_LINKS_ALL`` pages every page is linked; beyond that the first, the last and
@@ -224,6 +224,7 @@ def pagination(number: int, pages: int, address: Any) -> View | None:
             links.append({"gap": True, "number": n - 1})
         links.append({"number": n, "url": address(n), "current": n == number, "gap": False})
     return {
+        "label": label,
         "number": number,
         "pages": pages,
         "prev": address(number - 1) if number > 1 else None,
@@ -290,7 +291,7 @@ def principle(catalogue: Catalogue, entry: Entry[Principle], body_html: str, num
         "statement": m.statement,
         "body_html": body_html if number == 1 else "",
         "questions": list(m.questions) if number == 1 else [],
-        "questions_source": getattr(m, "questions_source", None),
+        "questions_source": m.questions_source,
         "source": m.source,
         "feed": urls.principle_feed(entry.slug),
         "heading": f"Historier, der viser princippet ({len(stories)})",
@@ -312,7 +313,7 @@ def method(catalogue: Catalogue, entry: Entry[Method], body_html: str, number: i
         "body_html": body_html if number == 1 else "",
         "questions": [],
         "questions_source": None,
-        "source": getattr(m, "source", None),
+        "source": m.source,
         "feed": None,
         "heading": f"Historier, der brugte metoden ({len(stories)})",
         "empty": "Der er endnu ingen historier, der har brugt denne metode.",
@@ -406,6 +407,10 @@ def council(catalogue: Catalogue, c: Council, notices: Sequence[str], body_html:
                 "source": r.source,
             },
         },
+        "members_heading": " ".join(
+            p for p in (f"Medlemmer ({len(c.members)})", c.members_as_of_text) if p
+        ),
+        "members_source": _reference(c.members_source) if c.members_source else None,
         "notices": list(notices),
         "evaluation_url": urls.EVALUATION,
     }
@@ -415,6 +420,7 @@ def evaluation(e: Evaluation, c: Council | None, body_html: str = "") -> View:
     return {
         "kind": "evaluation",
         "title": "Evaluering",
+        "lead": f"Tallene her er regnet ud fra {plural(e.total, 'historie', 'historier')} på sitet, år for år.",
         "body_html": body_html,
         "evaluation": dataclasses.asdict(e),
         "council_name": c.name if c else None,

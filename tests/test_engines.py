@@ -1,0 +1,169 @@
+"""`videnbank byg --motor mkdocs|properdocs|zensical`: the three engines build the same site.
+
+Real builds of the shipped bank, once per engine for this module; no mocks. MkDocs runs the hook
+in memory; ProperDocs and Zensical build the plain docs tree written from the site plan; all
+three then get the same finish (Pagefind, security policy).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import Tag
+from conftest import REPO, TEST_ADDRESSES, copy_site, html, write_tree
+
+ENGINES = ("mkdocs", "properdocs", "zensical")
+# Files an engine adds by itself, outside our content: compared sets leave these out.
+ENGINE_EXTRAS = {
+    "mkdocs": {"sitemap.xml.gz"},
+    "properdocs": {"sitemap.xml.gz"},
+    # Zensical always writes its own search index; the bank turns that search off (Pagefind is
+    # the search), which leaves an index with no items.
+    "zensical": {"search.json"},
+}
+# The theme's own scripts and styles (names carry hashes, Zensical lays them out differently) and
+# Pagefind's chunks (names carry hashes of the indexed HTML) are left out of the file comparison.
+THEME_AND_INDEX = ("assets/javascripts/", "assets/stylesheets/", "pagefind/")
+SAMPLE = ("historier/beboerhoejskolen/", "historier/folkemoedet-i-silkeborg/", "principper/ny-velfaerd-lokalt/",
+          "principper/dialogbaseret-proces/", "metoder/borgermoede/", "metoder/fremtidsvaerksted/")
+CSP = 'http-equiv="Content-Security-Policy"'
+
+
+def videnbank(*args: str, root: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """Run the real `videnbank` command of this environment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIDENBANK_")}
+    env.update({"NO_MKDOCS_2_WARNING": "1", **TEST_ADDRESSES})
+    script = Path(sys.executable).parent / "videnbank"
+    command = [str(script)] if script.exists() else [shutil.which("videnbank") or "videnbank"]
+    return subprocess.run([*command, "--rod", str(root), *args], capture_output=True, text=True,
+                          env=env, cwd=root, timeout=600, check=False)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The shipped bank built by each engine."""
+    sites = {}
+    for engine in ENGINES:
+        out = tmp_path_factory.mktemp(engine) / "site"
+        result = videnbank("byg", "--motor", engine, "-d", str(out))
+        assert result.returncode == 0, f"{engine}:\n{result.stdout}{result.stderr}"
+        assert f"Sitet er bygget med {engine}" in result.stdout
+        sites[engine] = out
+    return sites
+
+
+def _files(site: Path, engine: str) -> set[str]:
+    names = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    return {n for n in names if not n.startswith(THEME_AND_INDEX)} - ENGINE_EXTRAS[engine]
+
+
+def _text(node: Tag | None) -> str:
+    assert node is not None
+    return " ".join(node.get_text(" ").split())
+
+
+def _article(site: Path, address: str) -> Tag:
+    article = html(site, address).find("article")
+    assert isinstance(article, Tag), f"{address}: no <article>"
+    return article
+
+
+def test_same_page_addresses(built: dict[str, Path]) -> None:
+    pages = {e: sorted(p.relative_to(s).as_posix() for p in s.rglob("index.html")) for e, s in built.items()}
+    assert pages["mkdocs"] == pages["properdocs"] == pages["zensical"]
+    assert len(pages["mkdocs"]) > 30
+    assert {f"{a}index.html" for a in SAMPLE} <= set(pages["mkdocs"])
+
+
+def test_same_files_apart_from_the_theme_and_engine_extras(built: dict[str, Path]) -> None:
+    files = {e: _files(s, e) for e, s in built.items()}
+    assert files["mkdocs"] == files["properdocs"] == files["zensical"]
+    for engine, extras in ENGINE_EXTRAS.items():
+        assert all((built[engine] / name).is_file() for name in extras), engine
+
+
+def test_same_article_text_on_every_page(built: dict[str, Path]) -> None:
+    for page in sorted(built["mkdocs"].rglob("index.html")):
+        address = page.parent.relative_to(built["mkdocs"]).as_posix() + "/"
+        address = "" if address == "./" else address
+        texts = {e: _text(_article(s, address)) for e, s in built.items()}
+        assert texts["mkdocs"] == texts["properdocs"] == texts["zensical"], address
+
+
+@pytest.mark.parametrize("address", SAMPLE)
+def test_sample_pages_carry_our_content(built: dict[str, Path], address: str) -> None:
+    parts = {}
+    for engine, site in built.items():
+        article = _article(site, address)
+        ours = article.select("[class^=vb-], [class*=' vb-']")
+        assert ours, f"{engine} {address}: none of our .vb-* parts"
+        parts[engine] = [(" ".join(n.get("class") or []), _text(n)) for n in ours]
+    assert parts["mkdocs"] == parts["properdocs"] == parts["zensical"]
+
+
+def test_story_page_has_facts_body_and_principles(built: dict[str, Path]) -> None:
+    story = (REPO / "stories" / "beboerhoejskolen.md").read_text(encoding="utf-8")
+    first_paragraph = story.split("## Udfordringen", 1)[1].strip().split("\n\n")[0]
+    for engine, site in built.items():
+        page = html(site, "historier/beboerhoejskolen/")
+        assert "Beboerhøjskolen" in _text(page.title), engine
+        facts = page.select_one("article .vb-facts")
+        assert facts is not None, engine
+        principles = [a["href"] for a in facts.select("a[href*='principper/']")]
+        assert len(principles) == 2, engine
+        assert " ".join(first_paragraph.split()) in _text(page.select_one("article .vb-body")), engine
+
+
+def test_overview_has_cards_and_filter(built: dict[str, Path]) -> None:
+    published = sum(1 for s in (REPO / "stories").glob("*.md")
+                    if re.search(r"^publicering:\s*udgivet\s*$", s.read_text(encoding="utf-8"), re.MULTILINE))
+    for engine, site in built.items():
+        page = html(site, "historier/")
+        cards = page.select("article .vb-card")
+        assert len(cards) >= published > 0, engine
+        assert all(card.select_one(".vb-card__title a") for card in cards), engine
+        assert page.select_one("article .vb-filter") is not None, engine
+        assert page.select("article .vb-filter__option"), engine
+
+
+def test_search_and_open_data_present(built: dict[str, Path]) -> None:
+    for engine, site in built.items():
+        assert (site / "pagefind" / "pagefind.js").is_file(), engine
+        assert list((site / "pagefind" / "fragment").glob("*.pf_fragment")), engine
+        for name in ("data/historier.json", "data/historier.csv", "feeds/historier.xml"):
+            assert (site / name).is_file() and (site / name).stat().st_size > 100, f"{engine}: {name}"
+
+
+def test_security_policy_on_every_page(built: dict[str, Path]) -> None:
+    for engine, site in built.items():
+        pages = [p for p in site.rglob("*.html") if not p.relative_to(site).as_posix().startswith("pagefind/")]
+        missing = [p.relative_to(site).as_posix() for p in pages if CSP not in p.read_text(encoding="utf-8")]
+        assert pages and not missing, f"{engine}: {missing}"
+
+
+def test_bad_story_stops_zensical_with_a_danish_message(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "src")
+    good = (root / "stories" / "beboerhoejskolen.md").read_text(encoding="utf-8")
+    write_tree(root, {"stories/beboerhoejskolen.md": good.replace("status: igang", "status: maaske")})
+    line = next(i for i, text in enumerate(good.splitlines(), 1) if text.startswith("status:"))
+    out = tmp_path / "out"
+    result = videnbank("byg", "--motor", "zensical", "-d", str(out), root=root)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert f"stories/beboerhoejskolen.md:{line}: status" in output
+    assert "Traceback" not in output
+    assert not out.exists()
+
+
+def test_refuses_to_build_over_the_bank(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "src", ("mkdocs.yml", "council.yml", "principles"))
+    result = videnbank("byg", "--motor", "properdocs", "-d", str(tmp_path), root=root)
+    assert result.returncode == 1
+    assert "videnbankens mappe" in result.stderr
+    assert (root / "mkdocs.yml").is_file()
