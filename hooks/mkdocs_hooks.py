@@ -81,12 +81,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     """The core has rendered the page: its front matter and view (body included) go to the template
     as page.meta and page.meta.vb. MkDocs' own Markdown is skipped (it builds a parser per page)."""
     page.meta = _current().plan.pages[page.file.src_uri].meta
-    page.render = _rendered.__get__(page)  # type: ignore[method-assign]
+    page.render = lambda config, files: setattr(page, "content", "")  # type: ignore[method-assign]
     return ""
-
-
-def _rendered(page: Page, config: MkDocsConfig, files: Files) -> None:
-    page.content = ""
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
