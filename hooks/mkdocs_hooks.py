@@ -86,8 +86,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    finisher = _current().finisher
-    return finisher.page("/" + page.url, output) if finisher else output
+    build = _current()  # the page is written: let its view go (memory for Pagefind's index build)
+    build.plan.pages.pop(page.file.src_uri, None), page.meta.pop("vb", None)
+    return build.finisher.page("/" + page.url, output) if build.finisher else output
 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
@@ -97,6 +98,7 @@ def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> s
 
 def on_post_build(config: MkDocsConfig) -> None:
     build = _current()
+    build.plan = site.Plan()
     if (finisher := build.finisher) is not None:
         build.finisher = None
         try:

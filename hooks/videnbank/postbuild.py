@@ -8,7 +8,10 @@ The MkDocs hook feeds each page to a ``Finisher`` as it is written; for ProperDo
 from __future__ import annotations
 
 import base64
+import contextlib
+import ctypes
 import functools
+import gc
 import hashlib
 import ipaddress
 import re
@@ -207,6 +210,7 @@ class Finisher:
         search, self.search = self.search, None
         if search is None:
             return ["forhåndsvisning af enkelte historier: søgningen bygges ikke"]
+        release_memory()  # Pagefind's index build is the peak of the whole build: give it room
         try:
             pages = search.finish(site_dir / urls.SEARCH.rstrip("/"))
         except searchindex.SearchIndexError as e:
@@ -220,6 +224,14 @@ class Finisher:
         if self.search is not None:
             self.search.close()
             self.search = None
+
+
+def release_memory() -> None:
+    """Collect what the build no longer holds and give freed memory back to the system (glibc's
+    malloc_trim), so this process and Pagefind's index build are not both at their peak."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def finish_site(site_dir: Path, settings: site.Settings) -> list[str]:
