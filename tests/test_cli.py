@@ -442,7 +442,7 @@ def test_vis_needs_a_file(site: Path) -> None:
 def _status_for_host(port: int, host: str | None) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        connection.putrequest("GET", "/historier/beboerhoejskolen/", skip_host=True)
+        connection.putrequest("GET", "/historier/folkemoedet-i-silkeborg/", skip_host=True)
         if host is not None:
             connection.putheader("Host", host)
         connection.endheaders()
@@ -454,12 +454,12 @@ def _status_for_host(port: int, host: str | None) -> int:
 
 
 def test_vis_answers_only_its_own_host_names(site: Path) -> None:
-    story = site / "stories" / "beboerhoejskolen.md"
-    write_tree(site, {"stories/beboerhoejskolen.md": story.read_text(encoding="utf-8").replace(
+    story = site / "stories" / "folkemoedet-i-silkeborg.md"
+    write_tree(site, {"stories/folkemoedet-i-silkeborg.md": story.read_text(encoding="utf-8").replace(
         "publicering: udgivet", "publicering: kladde")})
     port = _free_port()
     with _serving(site, story, port):
-        _wait_for(f"http://127.0.0.1:{port}/historier/beboerhoejskolen/", 60, "Beboerhøjskolen")
+        _wait_for(f"http://127.0.0.1:{port}/historier/folkemoedet-i-silkeborg/", 60, "Folkemødet i Silkeborg")
         for own in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
             assert _status_for_host(port, own) == 200, own
         # A DNS-rebinding page sends its own name; so does anything that is not the preview.
@@ -755,10 +755,10 @@ def test_links_refuses_redirects_to_internal_addresses_and_other_schemes(site: P
     try:
         with serve_on_loopback(_redirecting({**refused, **fine})) as base:
             _only_local_links(site, base)
-            text = (site / "stories" / "beboerhoejskolen.md").read_text(encoding="utf-8")
+            text = (site / "stories" / "faaborg-midtfyn-civilsamfundspolitik.md").read_text(encoding="utf-8")
             entries = "".join(f"  - titel: Link {n}\n    url: {base}{path}\n"
                               for n, path in enumerate([*refused, *fine]))
-            write_tree(site, {"stories/beboerhoejskolen.md": text.replace(
+            write_tree(site, {"stories/faaborg-midtfyn-civilsamfundspolitik.md": text.replace(
                 "rådets_rolle: ingen", "rådets_rolle: ingen\nlinks:\n" + entries.rstrip("\n"))})
             report = tmp_path / "links.md"
             result = run(site, "links", "--rapport", str(report), "--timeout", "5")

@@ -95,8 +95,8 @@ RESERVED_SLUGS: dict[str, frozenset[str]] = {
     "principles": frozenset({"index"}),
     "methods": frozenset({"index"}),
 }
-"""Short names a content file may not have: its page would collide with the folder's overview
-(``historier/``) or the overview's pages (``historier/side/2/``)."""
+"""Short names a content file may not have: its page would collide with the folder's overview or
+the overview's numbered pages (urls.stories_page)."""
 
 _IGNORED = frozenset({"readme.md"})
 

@@ -290,6 +290,10 @@ def front_matter(meta: dict[str, Any], body: str = "") -> str:
     text = json.dumps(meta, ensure_ascii=False, default=_json_default)
     if _NOT_YAML.search(text):
         text = yaml.safe_dump(json.loads(text), allow_unicode=True, sort_keys=False)
+    else:
+        # Zensical reads every '….md' in a page's source as a link to a page of the site, also
+        # inside front matter (github.com/…/CONTRIBUTING.md): the same text, escaped, it leaves alone.
+        text = text.replace(".md", "\\u002emd")
     return "---\n" + text + "\n---\n\n" + body
 
 
