@@ -30,8 +30,11 @@ ENGINE_EXTRAS = {
 # The theme's own scripts and styles (names carry hashes, Zensical lays them out differently) and
 # Pagefind's chunks (names carry hashes of the indexed HTML) are left out of the file comparison.
 THEME_AND_INDEX = ("assets/javascripts/", "assets/stylesheets/", "pagefind/")
-SAMPLE = ("historier/faaborg-midtfyn-civilsamfundspolitik/", "historier/folkemoedet-i-silkeborg/", "principper/ny-velfaerd-lokalt/",
-          "principper/dialogbaseret-proces/", "metoder/borgermoede/", "metoder/fremtidsvaerksted/")
+SAMPLE = (
+    "historier/faaborg-midtfyn-civilsamfundspolitik/", "historier/folkemoedet-i-silkeborg/",
+    "principper/ny-velfaerd-lokalt/", "principper/dialogbaseret-proces/",
+    "metoder/borgermoede/", "metoder/fremtidsvaerksted/",
+)
 CSP = 'http-equiv="Content-Security-Policy"'
 
 

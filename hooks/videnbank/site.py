@@ -103,7 +103,7 @@ def build_plan(settings: Settings) -> Plan:
     plan = Plan()
     bank = load_bank(settings.root, only=settings.only, check_markup=settings.check_markup)
     method_names = {m.slug: m.meta.name for m in bank.methods}
-    council, council_problems = load_council(settings.root, method_names)
+    council, council_problems = load_council(settings.root, method_names, check_markup=settings.check_markup)
     hand_written = docs.load_docs(settings.docs_dir, settings.root, check_markup=settings.check_markup)
     plan.problems = bank.problems + council_problems + hand_written.problems
     if plan.problems:
