@@ -55,13 +55,14 @@ def _comments(text: str) -> str:
 
 
 def _fill_required(text: str, schema_: dict[str, Any]) -> str:
-    """Fill every required field left as "" by ny, with a value the schema allows."""
+    """Fill every required field ny marked UDFYLD, with a value the schema allows."""
     for doc in schema.walk(schema.fields(schema_)):
         if not doc.required or doc.children or doc.is_list:
             continue
         enum = doc.node.get("enum")
-        value = enum[0] if enum else "Vestbyens Haveforening"
-        pattern = re.compile(rf"^(?P<lead>[ -]*){re.escape(doc.key)}: \"\"", re.MULTILINE)
+        value = enum[-1] if enum else "Vestbyens Haveforening"
+        marked = r"(\"UDFYLD[^\"]*\"|\S+  # UDFYLD).*$"
+        pattern = re.compile(rf"^(?P<lead>[ -]*){re.escape(doc.key)}: {marked}", re.MULTILINE)
         text = pattern.sub(rf"\g<lead>{doc.key}: {value}", text, count=1)
     return text.replace("## Udfordringen\n", "## Udfordringen\n\nNaboerne manglede et sted at mødes.\n").replace(
         "## Det gjorde vi\n", "## Det gjorde vi\n\nForeningen og kommunen anlagde en have sammen.\n"
@@ -140,20 +141,33 @@ def test_ny_needs_a_title_with_letters(site: Path) -> None:
     assert result.exit_code == 1 and "kortnavn" in result.output
 
 
-def test_ny_then_tjek_lists_what_to_fill_and_passes_once_filled(site: Path, tmp_path: Path) -> None:
+def test_ny_writes_a_draft_that_passes_tjek_and_marks_what_to_fill(site: Path, tmp_path: Path) -> None:
+    """A new story passes the checker as a draft (so `./dev serve` keeps running); every value
+    still to write is marked UDFYLD, and the marks fail as soon as the story is not a draft."""
     assert run(site, "ny", TITLE).exit_code == 0
     path = site / "stories" / f"{SLUG}.md"
     first = run(site, "tjek", str(path))
-    assert first.exit_code == 1
-    lines = [m for line in first.output.splitlines() if (m := LINE.match(line))]
-    assert {m["field"] for m in lines} >= {"sammendrag", "status", "kontakt.organisation"}
-    assert all(m["path"] == f"stories/{SLUG}.md" for m in lines)
+    assert first.exit_code == 0, first.output
+    assert "ingen problemer" in first.output
+    assert re.search(rf"stories/{SLUG}.md — {TITLE} \(\d+ steder med UDFYLD mangler\)", first.output), first.output
+
+    # The draft builds strictly in preview, so a running ./dev serve is not broken by it.
+    out = build_ok(site, tmp_path / "draft", env={"VIDENBANK_KLADDER": "1"})
+    assert "UDFYLD" in html(out, f"historier/{SLUG}/").get_text()
+
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("publicering: kladde", "publicering: til-gennemsyn"), encoding="utf-8")
+    review = run(site, "tjek", str(path))
+    assert review.exit_code == 1
+    lines = [m for line in review.output.splitlines() if (m := LINE.match(line))]
+    assert {m["field"] for m in lines} >= {"sammendrag", "status", "organisation", "princip", "navn", "sektor"}
+    assert all("UDFYLD" in m["what"] and m["path"] == f"stories/{SLUG}.md" for m in lines)
 
     story_schema = schema.story_schema(schema.vocabulary(site))
-    path.write_text(_fill_required(path.read_text(encoding="utf-8"), story_schema), encoding="utf-8")
+    path.write_text(_fill_required(text, story_schema), encoding="utf-8")
     second = run(site, "tjek", str(path))
     assert second.exit_code == 0, second.output
-    assert "ingen problemer" in second.output
+    assert "UDFYLD" not in second.output
     assert f"stories/{SLUG}.md — {TITLE}" in second.output
     assert "Kladder (1)" in second.output
 
@@ -424,6 +438,36 @@ def test_vis_serves_only_that_story_fast_and_reloads(site: Path) -> None:
     assert process.stdout is not None
     output = process.stdout.read()
     assert f"{base}historier/samskabelsesraadet-i-silkeborg/" in output
+
+
+def test_vis_takes_a_free_port_when_its_own_is_busy(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mkdocs.commands.serve
+    from videnbank import cli
+
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(mkdocs.commands.serve, "serve", lambda **kwargs: served.update(kwargs))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        monkeypatch.setattr(cli, "PREVIEW_PORT", taken)
+        result = run(site, "vis", str(site / "stories" / "beboerhoejskolen.md"))
+    assert result.exit_code == 0, result.output
+    port = int(served["dev_addr"].rsplit(":", 1)[1])
+    assert port != taken
+    assert f"Port {taken} er optaget" in result.output and f"bruger port {port}" in result.output
+    assert f"http://127.0.0.1:{port}/" in result.output
+    assert cli.free_port("127.0.0.1", port) == port, "a free port is kept"
+
+
+def test_help_shows_defaults_in_danish(site: Path) -> None:
+    for command in ("vis", "links", "byg"):
+        text = run(site, command, "--help").output
+        assert "[default" not in text and "standard:" in text, command
+    assert "(standard: 8000;" in run(site, "vis", "--help").output
+    wrong = run(site, "vis", "--nope")
+    assert wrong.exit_code == 2
+    assert "Fejl: Valget '--nope' findes ikke." in wrong.output and "Error" not in wrong.output
 
 
 def test_vis_refuses_a_story_with_problems(site: Path) -> None:
