@@ -215,7 +215,7 @@
     results.hidden = true;
     all.hidden = false;
     status.textContent = announce
-      ? "Filtrene er nulstillet. Alle " + total + " historier vises." : "";
+      ? "Filtrene er nulstillet. " + (total === 1 ? "Historien vises." : "Alle " + total + " historier vises.") : "";
   }
 
   /* The fold: open or close the form; the button says how many filters are chosen. */
