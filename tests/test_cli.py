@@ -160,7 +160,8 @@ def test_ny_writes_a_draft_that_passes_tjek_and_marks_what_to_fill(site: Path, t
     review = run(site, "tjek", str(path))
     assert review.exit_code == 1
     lines = [m for line in review.output.splitlines() if (m := LINE.match(line))]
-    assert {m["field"] for m in lines} >= {"sammendrag", "status", "organisation", "princip", "navn", "sektor"}
+    assert {m["field"] for m in lines} >= {"sammendrag", "status", "kontakt.organisation", "principper[1].princip",
+                                          "aktører[1].navn", "aktører[1].sektor"}
     assert all("UDFYLD" in m["what"] and m["path"] == f"stories/{SLUG}.md" for m in lines)
 
     story_schema = schema.story_schema(schema.vocabulary(site))

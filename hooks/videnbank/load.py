@@ -306,9 +306,16 @@ def _check_todo(src: Source, file: Path) -> None:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return
+    # The deepest field that starts on a line names it: aktører[1].navn rather than navn.
+    at_line: dict[int, Loc] = {}
+    for loc, n in src.lines.items():
+        if len(loc) >= len(at_line.get(n, ())):
+            at_line[n] = loc
     for line, name in todo_lines(text):
+        place = at_line.get(line)
         src.problems.append(Problem(
-            src.path, line, name, f"'{TODO}' står her stadig, men historien er ikke en kladde",
+            src.path, line, field_path(place) if place else name,
+            f"'{TODO}' står her stadig, men historien er ikke en kladde",
             f"skriv det rigtige i stedet for '{TODO}' (og fjern ordet), eller sæt publicering: kladde",
         ))
 
