@@ -348,3 +348,23 @@ def test_w3c_checker_finds_no_error_of_ours_on_any_page_type(shipped_site: Path)
     ours = [f"{m.get('url', '').rsplit('/site', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
             for m in messages if m.get("type") == "error" and not any(p.search(m["message"]) for p in ignored)]
     assert ours == [], "\n".join(ours)
+
+
+def test_axe_finds_nothing_on_a_phone_with_the_filters_folded_and_open_nor_on_the_404(
+    browser: Browser, base: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
+
+    found = {}
+    for path, open_filters in (("historier/", False), ("historier/", True), ("findes/ikke/", False)):
+        page = _page(browser, PHONE)
+        page.goto(base + path, wait_until="networkidle")
+        if open_filters:
+            page.locator("#vb-filter-toggle").click()  # focused after the click: its focus style is checked too
+        tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+        result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+        found[f"{path} {'open' if open_filters else 'folded'}"] = [
+            f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in result.response["violations"]
+        ]
+        page.context.close()
+    assert all(v == [] for v in found.values()), found
