@@ -55,13 +55,14 @@ def _comments(text: str) -> str:
 
 
 def _fill_required(text: str, schema_: dict[str, Any]) -> str:
-    """Fill every required field left as "" by ny, with a value the schema allows."""
+    """Fill every required field ny marked UDFYLD, with a value the schema allows."""
     for doc in schema.walk(schema.fields(schema_)):
         if not doc.required or doc.children or doc.is_list:
             continue
         enum = doc.node.get("enum")
-        value = enum[0] if enum else "Vestbyens Haveforening"
-        pattern = re.compile(rf"^(?P<lead>[ -]*){re.escape(doc.key)}: \"\"", re.MULTILINE)
+        value = enum[-1] if enum else "Vestbyens Haveforening"
+        marked = r"(\"UDFYLD[^\"]*\"|\S+  # UDFYLD).*$"
+        pattern = re.compile(rf"^(?P<lead>[ -]*){re.escape(doc.key)}: {marked}", re.MULTILINE)
         text = pattern.sub(rf"\g<lead>{doc.key}: {value}", text, count=1)
     return text.replace("## Udfordringen\n", "## Udfordringen\n\nNaboerne manglede et sted at mødes.\n").replace(
         "## Det gjorde vi\n", "## Det gjorde vi\n\nForeningen og kommunen anlagde en have sammen.\n"
@@ -140,20 +141,34 @@ def test_ny_needs_a_title_with_letters(site: Path) -> None:
     assert result.exit_code == 1 and "kortnavn" in result.output
 
 
-def test_ny_then_tjek_lists_what_to_fill_and_passes_once_filled(site: Path, tmp_path: Path) -> None:
+def test_ny_writes_a_draft_that_passes_tjek_and_marks_what_to_fill(site: Path, tmp_path: Path) -> None:
+    """A new story passes the checker as a draft (so `./dev serve` keeps running); every value
+    still to write is marked UDFYLD, and the marks fail as soon as the story is not a draft."""
     assert run(site, "ny", TITLE).exit_code == 0
     path = site / "stories" / f"{SLUG}.md"
     first = run(site, "tjek", str(path))
-    assert first.exit_code == 1
-    lines = [m for line in first.output.splitlines() if (m := LINE.match(line))]
-    assert {m["field"] for m in lines} >= {"sammendrag", "status", "kontakt.organisation"}
-    assert all(m["path"] == f"stories/{SLUG}.md" for m in lines)
+    assert first.exit_code == 0, first.output
+    assert "ingen problemer" in first.output
+    assert re.search(rf"stories/{SLUG}.md — {TITLE} \(\d+ steder med UDFYLD mangler\)", first.output), first.output
+
+    # The draft builds strictly in preview, so a running ./dev serve is not broken by it.
+    out = build_ok(site, tmp_path / "draft", env={"VIDENBANK_KLADDER": "1"})
+    assert "UDFYLD" in html(out, f"historier/{SLUG}/").get_text()
+
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("publicering: kladde", "publicering: til-gennemsyn"), encoding="utf-8")
+    review = run(site, "tjek", str(path))
+    assert review.exit_code == 1
+    lines = [m for line in review.output.splitlines() if (m := LINE.match(line))]
+    assert {m["field"] for m in lines} >= {"sammendrag", "status", "kontakt.organisation", "principper[1].princip",
+                                          "aktører[1].navn", "aktører[1].sektor"}
+    assert all("UDFYLD" in m["what"] and m["path"] == f"stories/{SLUG}.md" for m in lines)
 
     story_schema = schema.story_schema(schema.vocabulary(site))
-    path.write_text(_fill_required(path.read_text(encoding="utf-8"), story_schema), encoding="utf-8")
+    path.write_text(_fill_required(text, story_schema), encoding="utf-8")
     second = run(site, "tjek", str(path))
     assert second.exit_code == 0, second.output
-    assert "ingen problemer" in second.output
+    assert "UDFYLD" not in second.output
     assert f"stories/{SLUG}.md — {TITLE}" in second.output
     assert "Kladder (1)" in second.output
 
@@ -426,6 +441,37 @@ def test_vis_serves_only_that_story_fast_and_reloads(site: Path) -> None:
     assert f"{base}historier/samskabelsesraadet-i-silkeborg/" in output
 
 
+def test_vis_takes_a_free_port_when_its_own_is_busy(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mkdocs.commands.serve
+    from videnbank import cli
+
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(mkdocs.commands.serve, "serve", lambda **kwargs: served.update(kwargs))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        monkeypatch.setattr(cli, "PREVIEW_PORT", taken)
+        story = next(s for s in load_bank(site).stories if s.meta.publication == "udgivet")
+        result = run(site, "vis", str(site / story.path))
+    assert result.exit_code == 0, result.output
+    port = int(served["dev_addr"].rsplit(":", 1)[1])
+    assert port != taken
+    assert f"Port {taken} er optaget" in result.output and f"bruger port {port}" in result.output
+    assert f"http://127.0.0.1:{port}/" in result.output
+    assert cli.free_port("127.0.0.1", port) == port, "a free port is kept"
+
+
+def test_help_shows_defaults_in_danish(site: Path) -> None:
+    for command in ("vis", "links", "byg"):
+        text = run(site, command, "--help").output
+        assert "[default" not in text and "standard:" in text, command
+    assert "(standard: 8000;" in run(site, "vis", "--help").output
+    wrong = run(site, "vis", "--nope")
+    assert wrong.exit_code == 2
+    assert "Fejl: Valget '--nope' findes ikke." in wrong.output and "Error" not in wrong.output
+
+
 def test_vis_refuses_a_story_with_problems(site: Path) -> None:
     write_tree(site, {"stories/et-forsoeg.md": BROKEN})
     result = run(site, "vis", str(site / "stories" / "et-forsoeg.md"), "--port", str(_free_port()))
@@ -442,7 +488,7 @@ def test_vis_needs_a_file(site: Path) -> None:
 def _status_for_host(port: int, host: str | None) -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        connection.putrequest("GET", "/historier/beboerhoejskolen/", skip_host=True)
+        connection.putrequest("GET", "/historier/folkemoedet-i-silkeborg/", skip_host=True)
         if host is not None:
             connection.putheader("Host", host)
         connection.endheaders()
@@ -454,12 +500,12 @@ def _status_for_host(port: int, host: str | None) -> int:
 
 
 def test_vis_answers_only_its_own_host_names(site: Path) -> None:
-    story = site / "stories" / "beboerhoejskolen.md"
-    write_tree(site, {"stories/beboerhoejskolen.md": story.read_text(encoding="utf-8").replace(
+    story = site / "stories" / "folkemoedet-i-silkeborg.md"
+    write_tree(site, {"stories/folkemoedet-i-silkeborg.md": story.read_text(encoding="utf-8").replace(
         "publicering: udgivet", "publicering: kladde")})
     port = _free_port()
     with _serving(site, story, port):
-        _wait_for(f"http://127.0.0.1:{port}/historier/beboerhoejskolen/", 60, "Beboerhøjskolen")
+        _wait_for(f"http://127.0.0.1:{port}/historier/folkemoedet-i-silkeborg/", 60, "Folkemødet i Silkeborg")
         for own in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
             assert _status_for_host(port, own) == 200, own
         # A DNS-rebinding page sends its own name; so does anything that is not the preview.
@@ -755,10 +801,10 @@ def test_links_refuses_redirects_to_internal_addresses_and_other_schemes(site: P
     try:
         with serve_on_loopback(_redirecting({**refused, **fine})) as base:
             _only_local_links(site, base)
-            text = (site / "stories" / "beboerhoejskolen.md").read_text(encoding="utf-8")
+            text = (site / "stories" / "faaborg-midtfyn-civilsamfundspolitik.md").read_text(encoding="utf-8")
             entries = "".join(f"  - titel: Link {n}\n    url: {base}{path}\n"
                               for n, path in enumerate([*refused, *fine]))
-            write_tree(site, {"stories/beboerhoejskolen.md": text.replace(
+            write_tree(site, {"stories/faaborg-midtfyn-civilsamfundspolitik.md": text.replace(
                 "rådets_rolle: ingen", "rådets_rolle: ingen\nlinks:\n" + entries.rstrip("\n"))})
             report = tmp_path / "links.md"
             result = run(site, "links", "--rapport", str(report), "--timeout", "5")

@@ -30,8 +30,11 @@ ENGINE_EXTRAS = {
 # The theme's own scripts and styles (names carry hashes, Zensical lays them out differently) and
 # Pagefind's chunks (names carry hashes of the indexed HTML) are left out of the file comparison.
 THEME_AND_INDEX = ("assets/javascripts/", "assets/stylesheets/", "pagefind/")
-SAMPLE = ("historier/beboerhoejskolen/", "historier/folkemoedet-i-silkeborg/", "principper/ny-velfaerd-lokalt/",
-          "principper/dialogbaseret-proces/", "metoder/borgermoede/", "metoder/fremtidsvaerksted/")
+SAMPLE = (
+    "historier/faaborg-midtfyn-civilsamfundspolitik/", "historier/folkemoedet-i-silkeborg/",
+    "principper/ny-velfaerd-lokalt/", "principper/dialogbaseret-proces/",
+    "metoder/borgermoede/", "metoder/fremtidsvaerksted/",
+)
 CSP = 'http-equiv="Content-Security-Policy"'
 
 
@@ -108,11 +111,11 @@ def test_sample_pages_carry_our_content(built: dict[str, Path], address: str) ->
 
 
 def test_story_page_has_facts_body_and_principles(built: dict[str, Path]) -> None:
-    story = (REPO / "stories" / "beboerhoejskolen.md").read_text(encoding="utf-8")
+    story = (REPO / "stories" / "folkemoedet-i-silkeborg.md").read_text(encoding="utf-8")
     first_paragraph = story.split("## Udfordringen", 1)[1].strip().split("\n\n")[0]
     for engine, site in built.items():
-        page = html(site, "historier/beboerhoejskolen/")
-        assert "Beboerhøjskolen" in _text(page.title), engine
+        page = html(site, "historier/folkemoedet-i-silkeborg/")
+        assert "Folkemødet i Silkeborg" in _text(page.title), engine
         facts = page.select_one("article .vb-facts")
         assert facts is not None, engine
         principles = [a["href"] for a in facts.select("a[href*='principper/']")]
@@ -149,14 +152,14 @@ def test_security_policy_on_every_page(built: dict[str, Path]) -> None:
 
 def test_bad_story_stops_zensical_with_a_danish_message(tmp_path: Path) -> None:
     root = copy_site(tmp_path / "src")
-    good = (root / "stories" / "beboerhoejskolen.md").read_text(encoding="utf-8")
-    write_tree(root, {"stories/beboerhoejskolen.md": good.replace("status: igang", "status: maaske")})
+    good = (root / "stories" / "folkemoedet-i-silkeborg.md").read_text(encoding="utf-8")
+    write_tree(root, {"stories/folkemoedet-i-silkeborg.md": good.replace("status: igang", "status: maaske")})
     line = next(i for i, text in enumerate(good.splitlines(), 1) if text.startswith("status:"))
     out = tmp_path / "out"
     result = videnbank("byg", "--motor", "zensical", "-d", str(out), root=root)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
-    assert f"stories/beboerhoejskolen.md:{line}: status" in output
+    assert f"stories/folkemoedet-i-silkeborg.md:{line}: status" in output
     assert "Traceback" not in output
     assert not out.exists()
 

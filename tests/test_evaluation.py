@@ -214,7 +214,7 @@ def test_evaluation_page_from_a_fixture_bank(fixture_site: Path) -> None:
         ["1. Alfa", "2", "0", "0", "2"], ["2. Beta", "1", "0", "0", "1"], ["3. Gamma", "0", "0", "1", "1"],
     ]
     assert [" ".join(li.get_text(" ", strip=True).split()) for li in main.select("ul.vb-fewest li")] == [
-        "2019: færrest historier (0) om Gamma.", "2020: ingen historier tilføjet.",
+        "2019: færrest historier (0) om Gamma.", "2020: ingen historier.",
         "2021: færrest historier (0) om Alfa, Beta.",
     ]
     assert "Færrest historier i alt: Beta, Gamma." in main.get_text()

@@ -25,7 +25,7 @@ import click
 
 from . import issueform, schema
 from .cache import Checked, check_bank
-from .load import load_bank
+from .load import TODO, load_bank, todo_lines
 from .model import file_slug
 from .preview import foreign_host, own_hosts
 from .problems import Problem
@@ -51,6 +51,67 @@ class _DanishFormatter(click.HelpFormatter):
 
     def write_heading(self, heading: str) -> None:
         super().write_heading(self._HEADINGS.get(heading, heading))
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        # No option shows click's "[default: …]"; each help text says its default in Danish.
+        # This is the safety net for one that forgets.
+        rows = [(term, text.replace("[default: ", "[standard: ").replace("[required]", "[skal angives]"))
+                for term, text in rows]
+        super().write_dl(rows, col_max, col_spacing)
+
+
+# click writes its own messages (a wrong option, a missing argument) through gettext; these are
+# the ones a contributor can meet, in Danish. Anything not listed stays as click wrote it.
+_CLICK_DANISH: dict[str, str] = {
+    "Error: {message}": "Fejl: {message}",
+    "Try '{command} {option}' for help.": "Skriv '{command} {option}' for at få hjælp.",
+    "No such option {name!r}.": "Valget {name!r} findes ikke.",
+    "No such command {name!r}.": "Kommandoen {name!r} findes ikke.",
+    "Missing argument": "Mangler argumentet",
+    "Missing option": "Mangler valget",
+    "Missing parameter": "Mangler",
+    "Missing command.": "Skriv en kommando.",
+    "Invalid value for {param_hint}: {message}": "Ugyldig værdi for {param_hint}: {message}",
+    "Invalid value: {message}": "Ugyldig værdi: {message}",
+    "Option {name!r} requires an argument.": "Valget {name!r} skal have en værdi.",
+    "Option {name!r} does not take a value.": "Valget {name!r} tager ingen værdi.",
+    "{value!r} is not a valid {number_type}.": "{value!r} er ikke et gyldigt tal.",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} findes ikke.",
+    "{name} {filename!r} is a file.": "{name} {filename!r} er en fil, ikke en mappe.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} er en mappe, ikke en fil.",
+    "file": "Filen", "directory": "Mappen", "path": "Stien",
+    "Aborted!": "Afbrudt.",
+    "Did you mean {possibility}?": "Mente du {possibility}?",
+    "(Did you mean one of: {possibilities}?)": "(Mente du en af: {possibilities}?)",
+    "{value!r} is not {choice}.": "{value!r} er ikke {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} er ikke en af {choices}.",
+    "Got unexpected extra argument ({args})": "Fik et argument for meget ({args})",
+    "Got unexpected extra arguments ({args})": "Fik argumenter for meget ({args})",
+}
+
+
+def _danish_gettext(message: str) -> str:
+    return _CLICK_DANISH.get(message, message)
+
+
+def _danish_ngettext(one: str, many: str, n: int) -> str:
+    return _danish_gettext(one if n == 1 else many)
+
+
+def _speak_danish() -> None:
+    import click.core
+    import click.exceptions
+    import click.parser
+    import click.types
+
+    for module in (click.core, click.exceptions, click.parser, click.types):
+        if hasattr(module, "_"):
+            setattr(module, "_", _danish_gettext)  # noqa: B010 - click's gettext hook, replaced on purpose
+        if hasattr(module, "ngettext"):
+            setattr(module, "ngettext", _danish_ngettext)  # noqa: B010
+
+
+_speak_danish()
 
 
 class _DanishContext(click.Context):
@@ -220,7 +281,9 @@ def tjek(ctx: click.Context, filer: tuple[Path, ...]) -> None:
             if stories:
                 click.echo(f"{WAITING[state]} ({len(stories)}), udgives ikke endnu:")
                 for path, title in stories:
-                    click.echo(f"  {path} — {title}")
+                    todo = _todo_count(root / path) if state == "kladde" else 0
+                    left = f" ({_plural(todo, 'sted', 'steder')} med {TODO} mangler)" if todo else ""
+                    click.echo(f"  {path} — {title}{left}")
     click.echo("")
     files = f"{bank.files_checked} fil{'er' if bank.files_checked != 1 else ''}"
     if problems:
@@ -228,6 +291,17 @@ def tjek(ctx: click.Context, filer: tuple[Path, ...]) -> None:
         click.echo(f"Tjekkede {files}: {len(problems)} {word}. Ret dem, og kør tjek igen.")
         sys.exit(1)
     click.echo(f"Tjekkede {files}: ingen problemer.")
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _todo_count(path: Path) -> int:
+    try:
+        return len(todo_lines(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError):
+        return 0
 
 
 def other_problems(root: Path, bank: Checked) -> list[Problem]:
@@ -270,6 +344,31 @@ def byg(ctx: click.Context, motor: str, mappe: Path, ikke_streng: bool) -> None:
 # --- vis -------------------------------------------------------------------------------------
 
 
+# `./dev serve` holds 8000; the preview takes it when it is free, else the next free one.
+PREVIEW_PORT = 8000
+
+
+def _port_free(address: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((address, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(address: str, wanted: int, tries: int = 20) -> int:
+    """``wanted`` if nothing listens there, else the next free port above it, else any free port."""
+    for port in range(wanted, wanted + tries):
+        if _port_free(address, port):
+            return port
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.bind((address, 0))
+        return int(probe.getsockname()[1])
+
+
 class _PreviewLog(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return record.levelno >= logging.WARNING or record.name.startswith("mkdocs.plugins.videnbank")
@@ -295,10 +394,12 @@ def _serve_own_hosts_only(address: str, port: int) -> None:
 
 @main.command()
 @click.argument("fil", required=False, type=click.Path(path_type=Path))
-@click.option("--port", default=8000, show_default=True, metavar="PORT", help="Porten, sitet vises på.")
-@click.option("--adresse", default="127.0.0.1", show_default=True, metavar="ADRESSE", help="Adressen, sitet vises på.")
+@click.option("--port", type=int, default=None, metavar="PORT",
+              help=f"Porten, sitet vises på (standard: {PREVIEW_PORT}; er den optaget, vælges en ledig port).")
+@click.option("--adresse", default="127.0.0.1", metavar="ADRESSE",
+              help="Adressen, sitet vises på (standard: 127.0.0.1, kun din egen computer).")
 @click.pass_context
-def vis(ctx: click.Context, fil: Path | None, port: int, adresse: str) -> None:
+def vis(ctx: click.Context, fil: Path | None, port: int | None, adresse: str) -> None:
     """Vis historien FIL i browseren, mens du skriver.
 
     Bygger et lille site med kun den historie (og principper og metoder), også selv om den
@@ -316,6 +417,11 @@ def vis(ctx: click.Context, fil: Path | None, port: int, adresse: str) -> None:
         for problem in sorted(bank.problems):
             click.echo(str(problem))
         _fail("Ret problemerne, og prøv igen.")
+    if port is None:
+        port = free_port(adresse, PREVIEW_PORT)
+        if port != PREVIEW_PORT:
+            click.echo(f"Port {PREVIEW_PORT} er optaget (kører './dev serve'?), "
+                       f"så forhåndsvisningen bruger port {port}.")
     from mkdocs.commands.serve import serve
 
     _serve_own_hosts_only(adresse, port)
@@ -333,7 +439,7 @@ def vis(ctx: click.Context, fil: Path | None, port: int, adresse: str) -> None:
     try:
         serve(config_file=str(root / "mkdocs.yml"), dev_addr=address, site_url=f"http://{address}/")
     except OSError as e:
-        _fail(f"Kan ikke vise sitet på {address} ({e.strerror}). Prøv en anden port, fx --port 8001.")
+        _fail(f"Kan ikke vise sitet på {address} ({e.strerror}). Prøv en anden port, fx --port {port + 1}.")
 
 
 # --- generated files ---------------------------------------------------------------------------
@@ -620,7 +726,7 @@ def check_url(url: str, timeout: float) -> tuple[bool, str]:
 
 def link_report(broken: list[LinkResult], checked: int) -> str:
     lines = [
-        f"Linktjekket fandt {len(broken)} link(s), der ikke virker, ud af {checked} "
+        f"Linktjekket fandt {_plural(len(broken), 'link', 'links')}, der ikke virker, ud af {checked} "
         f"({dt.date.today().isoformat()}).",
         "",
         "| Link | Svar | Hvor |",
@@ -635,7 +741,7 @@ def link_report(broken: list[LinkResult], checked: int) -> str:
 @main.command()
 @click.option("--rapport", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FIL",
               help="Skriv en rapport i Markdown til denne fil, hvis der er døde links.")
-@click.option("--timeout", default=20.0, show_default=True, metavar="SEKUNDER", help="Sekunder pr. link.")
+@click.option("--timeout", default=20.0, metavar="SEKUNDER", help="Sekunder pr. link (standard: 20).")
 @click.pass_context
 def links(ctx: click.Context, rapport: Path | None, timeout: float) -> None:
     """Tjek alle eksterne links i videnbanken.

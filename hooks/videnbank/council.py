@@ -239,7 +239,9 @@ _COUNCIL_MODELS: tuple[type[BaseModel], ...] = (
 _ALIASES = sorted({f.alias or name for m in _COUNCIL_MODELS for name, f in m.model_fields.items()})
 
 
-def load_council(root: Path, methods: Mapping[str, str]) -> tuple[Council | None, list[Problem]]:
+def load_council(
+    root: Path, methods: Mapping[str, str], *, check_markup: bool = True
+) -> tuple[Council | None, list[Problem]]:
     """Read ``root/council.yml``: (council, problems). No file: (None, [])."""
     file = root / COUNCIL_FILE
     if not file.is_file():
@@ -248,7 +250,8 @@ def load_council(root: Path, methods: Mapping[str, str]) -> tuple[Council | None
     text = read_text(src, file)
     if text is None or not _parse(src, text):
         return None, src.problems
-    safety.check_front_matter_markup(src)
+    if check_markup:
+        safety.check_front_matter_markup(src)
     if src.problems:
         return None, src.problems
     try:

@@ -36,6 +36,10 @@ M = TypeVar("M", bound=BaseModel)
 STORY_SECTIONS = ("Udfordringen", "Det gjorde vi", "Det kom der ud af", "Det lærte vi")
 REQUIRED_SECTIONS = STORY_SECTIONS[:2]
 _HEADING_START = re.compile(r"(#{1,6})[ \t]+")
+# The mark `videnbank ny` puts on every value a contributor still has to write. A draft may keep it
+# (so a new file passes the checker and the live preview keeps running); anything else may not.
+TODO = "UDFYLD"
+_TODO_FIELD = re.compile(r"^\s*(?:-\s+)?([^\s:#][^:#]*):")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -95,8 +99,8 @@ RESERVED_SLUGS: dict[str, frozenset[str]] = {
     "principles": frozenset({"index"}),
     "methods": frozenset({"index"}),
 }
-"""Short names a content file may not have: its page would collide with the folder's overview
-(``historier/``) or the overview's pages (``historier/side/2/``)."""
+"""Short names a content file may not have: its page would collide with the folder's overview or
+the overview's numbered pages (urls.stories_page)."""
 
 _IGNORED = frozenset({"readme.md"})
 
@@ -200,6 +204,8 @@ def _load_one(
             entry = Entry(slug, display, meta, src.body)
         check_body(src)
         if model is Story:
+            if entry is not None and getattr(entry.meta, "publication", "kladde") != "kladde":
+                _check_todo(src, file)
             stories = bank.root / "stories"
             inside = file.is_relative_to(stories) or file.resolve().is_relative_to(_resolved(stories))
             base = stories if inside else file.parent
@@ -278,6 +284,40 @@ def _check_principle_numbers(bank: Bank) -> None:
             ))
         seen.setdefault(p.meta.number, p.path)
     bank.principles.sort(key=lambda p: (p.meta.number, p.slug))
+
+
+def todo_lines(text: str) -> list[tuple[int, str]]:
+    """The lines still marked UDFYLD, as (line, field); comment lines do not count."""
+    found: list[tuple[int, str]] = []
+    in_front = False
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line.strip() == "---":
+            in_front = n == 1
+            continue
+        if TODO not in line or line.lstrip().startswith("#"):
+            continue
+        key = _TODO_FIELD.match(line) if in_front else None
+        found.append((n, key.group(1).strip() if key else "tekst"))
+    return found
+
+
+def _check_todo(src: Source, file: Path) -> None:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    # The deepest field that starts on a line names it: aktører[1].navn rather than navn.
+    at_line: dict[int, Loc] = {}
+    for loc, n in src.lines.items():
+        if len(loc) >= len(at_line.get(n, ())):
+            at_line[n] = loc
+    for line, name in todo_lines(text):
+        place = at_line.get(line)
+        src.problems.append(Problem(
+            src.path, line, field_path(place) if place else name,
+            f"'{TODO}' står her stadig, men historien er ikke en kladde",
+            f"skriv det rigtige i stedet for '{TODO}' (og fjern ordet), eller sæt publicering: kladde",
+        ))
 
 
 def _check_plain_body(src: Source) -> None:

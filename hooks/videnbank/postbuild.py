@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from . import export, searchindex, site, urls
 from .council import COUNCIL_FILE
+from .views import plural
 
 PREVIEW_ENV = "VIDENBANK_KLADDER"
 # Preview of single stories (videnbank vis): only these files (os.pathsep-separated), drafts shown.
@@ -108,10 +109,12 @@ def summary(plan: site.Plan, settings: site.Settings) -> Iterator[str]:
             yield f"forhåndsvisning: {urls.absolute(settings.site.url, urls.story(story.slug))}"
     if catalogue.hidden:
         state = "vises som kladder (forhåndsvisning)" if catalogue.preview else "udgives ikke endnu"
-        yield f"{len(catalogue.hidden)} historie(r) {state}: " + ", ".join(s.path for s in catalogue.hidden)
+        yield f"{plural(len(catalogue.hidden), 'historie', 'historier')} {state}: " + ", ".join(
+            s.path for s in catalogue.hidden)
     yield from plan.notices
-    yield (f"{len(catalogue.stories)} historier, {len(catalogue.principles)} principper, "
-           f"{len(catalogue.methods)} metoder, {len(plan.pages)} sider")
+    yield (f"{plural(len(catalogue.stories), 'historie', 'historier')}, "
+           f"{plural(len(catalogue.principles), 'princip', 'principper')}, "
+           f"{plural(len(catalogue.methods), 'metode', 'metoder')}, {plural(len(plan.pages), 'side', 'sider')}")
 
 
 def watched(root: Path) -> list[Path]:
@@ -218,7 +221,7 @@ class Finisher:
         used = ""
         if search.cpu_seconds is not None and search.peak_mb is not None:
             used = f" (Pagefind brugte {search.cpu_seconds:.1f} s CPU og højst {search.peak_mb:.0f} MB)"
-        return [f"søgeindeks (Pagefind) over {pages} sider{used}"]
+        return [f"søgeindeks (Pagefind) over {plural(pages, 'side', 'sider')}{used}"]
 
     def close(self) -> None:
         if self.search is not None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .load import REQUIRED_SECTIONS, STORY_SECTIONS, load_bank
+from .load import REQUIRED_SECTIONS, STORY_SECTIONS, TODO, load_bank
 from .model import PARTIAL_DATE_RE, Story
 
 SCHEMA_PATH = "schema/historie.schema.json"
@@ -300,8 +300,9 @@ def story_template(title: str, added: dt.date, schema: dict[str, Any]) -> str:
     lines = ["---"]
     lines += _comment(
         "Ny historie til videnbanken. Linjer, der starter med '#', er forklaringer og kommer "
-        "ikke med på sitet. Udfyld alle felter med \"\". Valgfrie felter står med '#' foran: "
-        "fjern '# ' foran feltet (og dets linjer under), hvis du vil bruge det. "
+        f"ikke med på sitet. Skriv det rigtige alle steder, hvor der står {TODO}, og fjern ordet "
+        "(en kladde må have dem, men ikke en historie til gennemsyn). Valgfrie felter står med '#' "
+        "foran: fjern '# ' foran feltet (og dets linjer under), hvis du vil bruge det. "
         "Tjek filen med: videnbank tjek " + "<filen>",
         "",
     )
@@ -325,17 +326,33 @@ def _comment(text: str, indent: str) -> list[str]:
 
 
 def _placeholder(doc: FieldDoc) -> str:
+    """The value a new story starts with: a required field gets one the checker accepts in a
+    draft, marked TODO (plain text carries the mark, a choice gets it in its comment)."""
     if doc.has_default:
         return _yaml_scalar(doc.default)
     if doc.is_list:
         return "[]"
+    if doc.required and "enum" in doc.node:
+        return str(doc.node["enum"][0])
+    if doc.required and _plain_text(doc.node):
+        return json.dumps(f"{TODO}: {doc.description}", ensure_ascii=False)
     return '""'
+
+
+def _plain_text(node: dict[str, Any]) -> bool:
+    return node.get("type") == "string" and not {"pattern", "format", "enum"} & set(node)
+
+
+def _todo_note(doc: FieldDoc) -> str:
+    """The TODO mark for a required choice, which cannot carry it in its value."""
+    return f"{TODO} (vælg): " if doc.required and not doc.has_default and "enum" in doc.node else ""
 
 
 def _field_lines(doc: FieldDoc, active: bool) -> list[str]:
     """The field's YAML lines; commented out when the field is optional and not filled."""
     if not doc.children:
-        text = [f"{doc.key}: {_placeholder(doc)}"]
+        mark = _todo_note(doc)
+        text = [f"{doc.key}: {_placeholder(doc)}" + (f"  # {mark.rstrip(': ')}" if mark else "")]
         if doc.is_list and not doc.required:
             return text
     else:
@@ -348,7 +365,7 @@ def _field_lines(doc: FieldDoc, active: bool) -> list[str]:
             first = False
             optional_child = active and not child.required and not child.has_default
             value = _placeholder(child)
-            note = f"{child.description} {'Skal udfyldes.' if child.required else 'Valgfrit.'}"
+            note = f"{_todo_note(child)}{child.description} {'Skal udfyldes.' if child.required else 'Valgfrit.'}"
             if child.children or child.is_list:
                 value = "[]"
             line = f"{prefix}{child.key}: {value}  # {note} Skriv: {value_text(child)}."

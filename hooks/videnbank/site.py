@@ -103,7 +103,7 @@ def build_plan(settings: Settings) -> Plan:
     plan = Plan()
     bank = load_bank(settings.root, only=settings.only, check_markup=settings.check_markup)
     method_names = {m.slug: m.meta.name for m in bank.methods}
-    council, council_problems = load_council(settings.root, method_names)
+    council, council_problems = load_council(settings.root, method_names, check_markup=settings.check_markup)
     hand_written = docs.load_docs(settings.docs_dir, settings.root, check_markup=settings.check_markup)
     plan.problems = bank.problems + council_problems + hand_written.problems
     if plan.problems:
@@ -290,6 +290,10 @@ def front_matter(meta: dict[str, Any], body: str = "") -> str:
     text = json.dumps(meta, ensure_ascii=False, default=_json_default)
     if _NOT_YAML.search(text):
         text = yaml.safe_dump(json.loads(text), allow_unicode=True, sort_keys=False)
+    else:
+        # Zensical reads every '….md' in a page's source as a link to a page of the site, also
+        # inside front matter (github.com/…/CONTRIBUTING.md): the same text, escaped, it leaves alone.
+        text = text.replace(".md", "\\u002emd")
     return "---\n" + text + "\n---\n\n" + body
 
 

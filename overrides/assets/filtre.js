@@ -6,7 +6,12 @@
  * filtered view can be shared and reloaded, and every change is a history entry, so the back
  * button undoes it. Matching mirrors facets.select: "any" = at least one chosen value, "all" =
  * every chosen value, "min" = at least that many values of another facet; facets combine with
- * AND. Without JavaScript the form stays hidden and the static, paginated list is the overview.
+ * AND. Without JavaScript the form stays hidden (a <noscript> style) and the static, paginated
+ * list is the overview.
+ *
+ * On a narrow screen the form folds behind the "Filtrér" button (#vb-filter-toggle, a disclosure
+ * button with aria-expanded; the CSS hides the form while it is "false"). The form is in the page
+ * from the first paint, closed on a phone, so nothing moves when this script starts.
  */
 (function () {
   "use strict";
@@ -26,6 +31,8 @@
   var root = new URL(form.dataset.root, here).href;
   var template = document.getElementById("vb-card-template");
   var indexUrl = new URL(form.dataset.index, here).href;
+  var toggle = document.getElementById("vb-filter-toggle");
+  var chosenCount = document.getElementById("vb-filter-chosen");
 
   var names = [];
   Array.prototype.forEach.call(form.elements, function (el) {
@@ -208,11 +215,31 @@
     results.hidden = true;
     all.hidden = false;
     status.textContent = announce
-      ? "Filtrene er nulstillet. Alle " + total + " historier vises." : "";
+      ? "Filtrene er nulstillet. " + (total === 1 ? "Historien vises." : "Alle " + total + " historier vises.") : "";
+  }
+
+  /* The fold: open or close the form; the button says how many filters are chosen. */
+  function fold(open) {
+    if (toggle) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+  }
+
+  function folds() {
+    return Boolean(toggle && toggle.offsetParent !== null);
+  }
+
+  function showChosen(chosen) {
+    if (!chosenCount) {
+      return;
+    }
+    var n = Object.keys(chosen).reduce(function (sum, key) { return sum + chosen[key].length; }, 0);
+    chosenCount.textContent = n ? "(" + n + " valgt)" : "";
   }
 
   function render(chosen) {
     var token = ++generation;
+    showChosen(chosen);
     if (!Object.keys(chosen).length) {
       showAll(filtered);
       filtered = false;
@@ -262,12 +289,20 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     apply();
+    if (folds()) {
+      fold(false);
+      toggle.focus();
+    }
   });
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      fold(toggle.getAttribute("aria-expanded") !== "true");
+    });
+  }
   form.addEventListener("reset", function () {
     window.setTimeout(apply, 0);
   });
   window.addEventListener("popstate", restore);
 
-  form.hidden = false;
   restore();
 })();
