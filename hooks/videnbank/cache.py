@@ -92,6 +92,7 @@ class Cache:
         self.file = folder / CACHE_FILE
         self.salt = salt
         self.entries: dict[str, dict[str, Any]] = {}
+        self.changed = False
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
             if data["format"] == FORMAT and data["salt"] == salt and isinstance(data["files"], dict):
@@ -114,6 +115,7 @@ class Cache:
         return problems, story
 
     def put(self, path: str, digest: str, problems: Iterable[Problem], story: Story | None, deps: list[Path]) -> None:
+        self.changed = True
         self.entries[path] = {
             "sha256": digest,
             "deps": [_signature(d) for d in deps],
@@ -125,6 +127,8 @@ class Cache:
     def save(self, keep: set[str] | None = None) -> None:
         """Write the cache (only the entries in ``keep``, if given); a cache that cannot be written is skipped."""
         entries = self.entries if keep is None else {k: v for k, v in self.entries.items() if k in keep}
+        if not self.changed and len(entries) == len(self.entries):
+            return  # nothing new: the file on disk is current
         data = {"format": FORMAT, "salt": self.salt, "files": entries}
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
