@@ -25,6 +25,9 @@ TEMPLATES = {
 }
 FIELDS = ("title", "description", "template", "hide")
 HIDE = ("navigation", "toc", "footer", "path", "tags")
+# In docs/bidrag.md: what follows this line is for people who write stories as files with git (the
+# field table, the limits). It goes into CONTRIBUTING.md, not on the public page, which links there.
+GUIDE_ONLY = "<!-- videnbank:kun-i-vejledningen -->"
 _H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
@@ -76,8 +79,8 @@ def _load_page(out: Docs, file: Path, src_uri: str, display: str, check_markup: 
     if not src.data and not file.read_bytes().lstrip(b"\xef\xbb\xbf").startswith(b"---"):
         # A page without front matter is all text.
         src.problems = [p for p in src.problems if p.field != "front matter"]
-    checked_body = src.body.replace(GUIDE_MARKER, "")
-    body = src.body
+    checked_body = src.body.replace(GUIDE_MARKER, "").replace(GUIDE_ONLY, "")
+    body = src.body.split(GUIDE_ONLY, 1)[0]
     if check_markup:
         src.body = checked_body
         safety.check_front_matter_markup(src)

@@ -282,9 +282,10 @@ def contributing_text(root: Path) -> str:
         " Ret i docs/bidrag.md, ikke her. -->\n\n"
     )
     from .config import repository
-    from .docs import repository_links
+    from .docs import GUIDE_ONLY, repository_links
 
-    return head + render_guide(source, story_schema(vocabulary(root))) + repository_links(repository(root))
+    guide = render_guide(source, story_schema(vocabulary(root))).replace(GUIDE_ONLY + "\n", "")
+    return head + guide + repository_links(repository(root))
 
 
 # --- the template for a new story -------------------------------------------------------------

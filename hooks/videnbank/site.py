@@ -108,64 +108,83 @@ def build_plan(settings: Settings) -> Plan:
     plan.problems = bank.problems + council_problems + hand_written.problems
     if plan.problems:
         return plan
-    catalogue = Catalogue(bank, preview=settings.preview or settings.only is not None)
-    plan.catalogue = catalogue
-    evaluation = evaluate(catalogue.stories, catalogue.principles, method_names, council)
+    catalogue = plan.catalogue = Catalogue(bank, preview=settings.preview or settings.only is not None)
     notices = composition_notices(council) if council else []
     plan.notices = [f"rådets sammensætning: {n}" for n in notices]
-    site = settings.site
-    last_changed = gitdates.last_changed(settings.root)
-    open_data = export.files(catalogue, site)
-
+    open_data = export.files(catalogue, settings.site)
     known = {f.src_uri for f in hand_written.files} | _generated_sources(catalogue, council) | set(open_data)
-    renderer = Renderer(known)
+    render = _Render(plan, Renderer(known))
 
-    def render(text: str, src_uri: str, path: str) -> str:
-        result = renderer.render(text, src_uri)
-        for target in result.broken_links:
-            plan.problems.append(Problem(
-                path, _line_of(text, target), "tekst", f"linket '{target}' peger på en side, der ikke findes",
-                "ret linket, så det peger på en fil i docs/ eller en side, videnbanken laver",
-            ))
-        return result.html
-
-    for story in catalogue.stories:
-        body = render(story.body, urls.src_uri(urls.story(story.slug)), story.path)
-        view = views.story(catalogue, story, site, body, last_changed.get(story.path))
-        plan.add(Page(urls.src_uri(urls.story(story.slug)), story.meta.title, "historie.html", view,
-                      story.meta.summary, story.path))
-        for image in story.meta.images:
-            name = image.file.rsplit("/", 1)[-1]
-            plan.assets.append(Asset(urls.story_file(story.slug, name),
-                                     source=image_source(settings.root / story.path, image.file)))
-    for p in catalogue.principles:
-        src = urls.src_uri(urls.principle(p.slug))
-        body = render(p.body, src, p.path)
-        for n in range(1, views.card_pages(len(catalogue.by_principle[p.slug])) + 1):
-            page_src = urls.src_uri(urls.principle(p.slug, n))
-            title = p.meta.name if n == 1 else f"{p.meta.name} – side {n}"
-            plan.add(Page(page_src, title, "princip.html", views.principle(catalogue, p, body, n),
-                          p.meta.statement, p.path))
-    for m in catalogue.methods:
-        src = urls.src_uri(urls.method(m.slug))
-        body = render(m.body, src, m.path)
-        for n in range(1, views.card_pages(len(catalogue.by_method[m.slug])) + 1):
-            page_src = urls.src_uri(urls.method(m.slug, n))
-            title = m.meta.name if n == 1 else f"{m.meta.name} – side {n}"
-            plan.add(Page(page_src, title, "metode.html", views.method(catalogue, m, body, n),
-                          m.meta.statement, m.path))
+    _content_pages(plan, catalogue, settings, render)
     _listings(plan, catalogue)
     if council is not None:
         plan.add(Page(urls.src_uri(urls.COUNCIL), council.name, "raadet.html",
                       views.council(catalogue, council, notices), edit_path=COUNCIL_FILE))
+    evaluation = evaluate(catalogue.stories, catalogue.principles, method_names, council)
     plan.add(Page(urls.src_uri(urls.EVALUATION), "Evaluering", "evaluering.html",
                   views.evaluation(evaluation, council)))
     guide_src = urls.src_uri(urls.STARTGUIDE)
     plan.add(Page(guide_src, "Startguide: principper og metoder", "startguide.html",
                   {"kind": "startguide", "title": "Startguide: principper og metoder",
                    "body_html": render(startguide.markdown(catalogue), guide_src, "startguide")}))
-    data_view = _data_view(catalogue, site)
-    vocabulary = schema.Vocabulary({p.slug: p.meta.name for p in catalogue.principles}, method_names)
+    _hand_written_pages(plan, catalogue, settings, hand_written, render)
+    _on_every_page(plan, catalogue, settings)
+    plan.assets += [Asset(src, content) for src, content in open_data.items()]
+    # Material's bundle fetches "sitemap.xml" beside the target of every <link rel="alternate"> (for
+    # language versions); an empty one beside the feeds keeps that from being a 404 on every page view.
+    for folder in sorted({src.rsplit("/", 1)[0] for src in open_data if src.endswith(".xml")}):
+        plan.assets.append(Asset(f"{folder}/sitemap.xml", EMPTY_SITEMAP))
+    plan.assets += [Asset(f.src_uri, source=f.path) for f in hand_written.files if not f.src_uri.endswith(".md")]
+    return plan
+
+
+class _Render:
+    """The one renderer, noting each link to a page that does not exist as a problem of the file."""
+
+    def __init__(self, plan: Plan, renderer: Renderer) -> None:
+        self.plan, self.renderer = plan, renderer
+
+    def __call__(self, text: str, src_uri: str, path: str) -> str:
+        result = self.renderer.render(text, src_uri)
+        for target in result.broken_links:
+            self.plan.problems.append(Problem(
+                path, _line_of(text, target), "tekst", f"linket '{target}' peger på en side, der ikke findes",
+                "ret linket, så det peger på en fil i docs/ eller en side, videnbanken laver",
+            ))
+        return result.html
+
+
+def _content_pages(plan: Plan, catalogue: Catalogue, settings: Settings, render: _Render) -> None:
+    """A page per story, and per principle and method (with numbered pages of their stories)."""
+    last_changed = gitdates.last_changed(settings.root)
+    for story in catalogue.stories:
+        src = urls.src_uri(urls.story(story.slug))
+        view = views.story(catalogue, story, settings.site, render(story.body, src, story.path),
+                           last_changed.get(story.path))
+        plan.add(Page(src, story.meta.title, "historie.html", view, story.meta.summary, story.path))
+        for image in story.meta.images:
+            plan.assets.append(Asset(urls.story_file(story.slug, image.file.rsplit("/", 1)[-1]),
+                                     source=image_source(settings.root / story.path, image.file)))
+    for p in catalogue.principles:
+        body = render(p.body, urls.src_uri(urls.principle(p.slug)), p.path)
+        for n in range(1, views.card_pages(len(catalogue.by_principle[p.slug])) + 1):
+            title = p.meta.name if n == 1 else f"{p.meta.name} – side {n}"
+            plan.add(Page(urls.src_uri(urls.principle(p.slug, n)), title, "princip.html",
+                          views.principle(catalogue, p, body, n), p.meta.statement, p.path))
+    for m in catalogue.methods:
+        body = render(m.body, urls.src_uri(urls.method(m.slug)), m.path)
+        for n in range(1, views.card_pages(len(catalogue.by_method[m.slug])) + 1):
+            title = m.meta.name if n == 1 else f"{m.meta.name} – side {n}"
+            plan.add(Page(urls.src_uri(urls.method(m.slug, n)), title, "metode.html",
+                          views.method(catalogue, m, body, n), m.meta.statement, m.path))
+
+
+def _hand_written_pages(
+    plan: Plan, catalogue: Catalogue, settings: Settings, hand_written: docs.Docs, render: _Render
+) -> None:
+    """The pages in docs/, with the data their template lays out (the front page, open data)."""
+    vocabulary = schema.Vocabulary({p.slug: p.meta.name for p in catalogue.principles},
+                                   {m.slug: m.meta.name for m in catalogue.methods})
     for doc in hand_written.pages:
         text = doc.body + docs.repository_links(settings.repository)
         if schema.GUIDE_MARKER in text:
@@ -175,25 +194,21 @@ def build_plan(settings: Settings) -> Plan:
         if doc.template == "forside.html":
             view = views.home(catalogue, body)
         elif doc.template == "data.html":
-            view = {**data_view, "body_html": body}
-        elif doc.template == "principper.html":
-            view = views.principles_index(catalogue, body)
+            view = {**_data_view(catalogue, settings.site), "body_html": body}
         plan.add(Page(doc.src_uri, doc.title, doc.template, view, doc.description, doc.path,
                       tuple(doc.hide), search=doc.template != "forside.html"))
-    site_feed = {"title": f"{site.name}: alle historier", "url": urls.SITE_FEED}
+
+
+def _on_every_page(plan: Plan, catalogue: Catalogue, settings: Settings) -> None:
+    """What every page shows around its content: the feeds, the credit line, the edit link."""
+    site_feed = {"title": f"{settings.site.name}: alle historier", "url": urls.SITE_FEED}
     credit = principles_credit(catalogue)
     for page in plan.pages.values():
         page.view["credit"] = credit
         page.view["edit_url"] = settings.edit_base + page.edit_path if settings.edit_base and page.edit_path else None
         feed = page.view.get("feed")
-        page.view["feeds"] = [site_feed] + ([{"title": f"{site.name}: {page.title}", "url": feed}] if feed else [])
-    plan.assets += [Asset(src, content) for src, content in open_data.items()]
-    # Material's bundle fetches "sitemap.xml" beside the target of every <link rel="alternate"> (for
-    # language versions); an empty one beside the feeds keeps that from being a 404 on every page view.
-    for folder in sorted({src.rsplit("/", 1)[0] for src in open_data if src.endswith(".xml")}):
-        plan.assets.append(Asset(f"{folder}/sitemap.xml", EMPTY_SITEMAP))
-    plan.assets += [Asset(f.src_uri, source=f.path) for f in hand_written.files if not f.src_uri.endswith(".md")]
-    return plan
+        own = [{"title": f"{settings.site.name}: {page.title}", "url": feed}] if feed else []
+        page.view["feeds"] = [site_feed, *own]
 
 
 def problem_plan(plan: Plan, settings: Settings) -> Plan:
