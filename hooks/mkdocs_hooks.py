@@ -79,15 +79,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """The core has rendered the page: its front matter and view (body included) go to the template
-    as page.meta and page.meta.vb. MkDocs' own Markdown is skipped (it builds a parser per page)."""
+    as page.meta and page.meta.vb; MkDocs renders an empty text."""
     page.meta = _current().plan.pages[page.file.src_uri].meta
-    page.render = lambda config, files: setattr(page, "content", "")  # type: ignore[method-assign]
     return ""
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     build = _current()  # the page is written: let its view go (memory for Pagefind's index build)
-    build.plan.pages.pop(page.file.src_uri, None), page.meta.pop("vb", None)
+    build.plan.pages.pop(page.file.src_uri, None)
+    page.meta.pop("vb", None)
     return build.finisher.page("/" + page.url, output) if build.finisher else output
 
 
