@@ -221,3 +221,30 @@ def test_principle_pages_are_paginated_and_list_every_story(tmp_path: Path) -> N
     assert len(first.select(".vb-card")) == views.CARDS_PER_PAGE and cards == expected
     assert first.find("a", rel="next")["href"] == "side/2/"
     assert first.find("a", href="../../historier/?princip=nye-kvaliteter") is not None
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"VIDENBANK_SITE_URL": "", "VIDENBANK_TILGAENGELIGHEDSERKLAERING": ""},
+         ["Sitets offentlige adresse er ikke sat", "Adressen på tilgængelighedserklæringen mangler"]),
+        ({"VIDENBANK_SITE_URL": "http://127.0.0.1:8000/"}, ["'http://127.0.0.1:8000/' er en lokal adresse"]),
+        ({"VIDENBANK_SITE_URL": "http://localhost/"}, ["'http://localhost/' er en lokal adresse"]),
+        ({"VIDENBANK_TILGAENGELIGHEDSERKLAERING": ""}, ["Adressen på tilgængelighedserklæringen mangler"]),
+    ],
+)
+def test_a_publishing_build_says_where_it_lives(tmp_path: Path, env: dict[str, str], expected: list[str]) -> None:
+    result = run_build(REPO, tmp_path / "site", env=env)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    for text in expected:
+        assert text in output
+    assert "VIDENBANK_SITE_URL=" in output or "VIDENBANK_TILGAENGELIGHEDSERKLAERING=" in output  # how to set it
+    assert "Traceback" not in output
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_preview_and_plain_builds_need_no_public_address(tmp_path: Path) -> None:
+    unset = {"VIDENBANK_SITE_URL": "", "VIDENBANK_TILGAENGELIGHEDSERKLAERING": ""}
+    assert run_build(REPO, tmp_path / "a", env=unset, strict=False).returncode == 0
+    assert run_build(REPO, tmp_path / "b", env={**unset, "VIDENBANK_KLADDER": "1"}).returncode == 0
