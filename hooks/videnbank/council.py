@@ -13,11 +13,22 @@ from pathlib import Path
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
-from pydantic_core import PydanticCustomError
 
 from . import safety
 from .load import _translate
-from .model import CROSS_SECTOR, SECTORS, Label, MethodSlug, PartialDate, Reference, Sector, Text, _vocab_value
+from .model import (
+    CROSS_SECTOR,
+    SECTORS,
+    Label,
+    MethodSlug,
+    PartialDate,
+    Reference,
+    Sector,
+    Text,
+    _error,
+    _vocab_value,
+    year_between,
+)
 from .problems import Problem, choose_from, did_you_mean
 from .source import Loc, Source, field_path, load_yaml, map_lines, read_text
 
@@ -32,10 +43,6 @@ MEASURES: dict[str, str] = {
 
 
 
-def _error(what: str, fix: str) -> PydanticCustomError:
-    return PydanticCustomError("videnbank", "{what} — {fix}", {"what": what, "fix": fix})
-
-
 def _measure(raw: Any) -> Any:
     value = _vocab_value(raw)
     if isinstance(value, str) and value not in MEASURES:
@@ -43,16 +50,8 @@ def _measure(raw: Any) -> Any:
     return value
 
 
-def _year(raw: Any) -> Any:
-    if isinstance(raw, str) and raw.strip().isdigit():
-        return int(raw)
-    if isinstance(raw, bool) or not isinstance(raw, int) or not 1900 <= raw <= 2100:
-        raise _error(f"'{raw}' er ikke et årstal", "skriv året med fire cifre, fx 2019")
-    return raw
-
-
 Measure = Annotated[str, BeforeValidator(_measure)]
-Year = Annotated[int, BeforeValidator(_year)]
+Year = Annotated[int, BeforeValidator(year_between(1900, 2100))]
 Count = Annotated[int, Field(ge=0)]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Self
 
 from pydantic import (
@@ -205,15 +206,20 @@ class Actor(_Model):
     )
 
 
-def _year(raw: Any) -> Any:
-    if isinstance(raw, str) and raw.strip().isdigit():
-        return int(raw)
-    if isinstance(raw, bool) or not isinstance(raw, int) or not 1000 <= raw <= 2999:
-        raise _error(f"'{raw}' er ikke et årstal", "skriv året med fire cifre, fx 2019")
-    return raw
+def year_between(low: int, high: int) -> Callable[[Any], Any]:
+    """The check of a year field: a whole number (also written as text) from ``low`` to ``high``."""
+
+    def check(raw: Any) -> Any:
+        if isinstance(raw, str) and raw.strip().isdigit():
+            return int(raw)
+        if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
+            raise _error(f"'{raw}' er ikke et årstal", "skriv året med fire cifre, fx 2019")
+        return raw
+
+    return check
 
 
-Year = Annotated[int, BeforeValidator(_year)]
+Year = Annotated[int, BeforeValidator(year_between(1000, 2999))]
 
 
 class Reference(_Model):
