@@ -14,7 +14,7 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from . import docs, export, facets, gitdates, schema, startguide, urls, views
 from .council import COUNCIL_FILE, Council, composition_notices, load_council
 from .derive import Catalogue
 from .evaluation import evaluate
-from .load import load_bank
+from .load import Entry, load_bank
 from .problems import Problem
 from .render import Renderer
 from .safety import image_source
@@ -165,19 +165,24 @@ def _content_pages(plan: Plan, catalogue: Catalogue, settings: Settings, render:
         for image in story.meta.images:
             plan.assets.append(Asset(urls.story_file(story.slug, image.file.rsplit("/", 1)[-1]),
                                      source=image_source(settings.root / story.path, image.file)))
-    for p in catalogue.principles:
-        body = render(p.body, urls.src_uri(urls.principle(p.slug)), p.path)
-        for n in range(1, views.card_pages(len(catalogue.by_principle[p.slug])) + 1):
-            title = p.meta.name if n == 1 else f"{p.meta.name} – side {n}"
-            plan.add(Page(urls.src_uri(urls.principle(p.slug, n)), title, "princip.html",
-                          views.principle(catalogue, p, body, n), p.meta.statement, p.path))
-    for m in catalogue.methods:
-        body = render(m.body, urls.src_uri(urls.method(m.slug)), m.path)
-        for n in range(1, views.card_pages(len(catalogue.by_method[m.slug])) + 1):
-            title = m.meta.name if n == 1 else f"{m.meta.name} – side {n}"
-            plan.add(Page(urls.src_uri(urls.method(m.slug, n)), title, "metode.html",
-                          views.method(catalogue, m, body, n), m.meta.statement, m.path))
+    _vocabulary_pages(plan, catalogue.principles, catalogue.by_principle, urls.principle, "princip.html",
+                      views.principle, catalogue, render)
+    _vocabulary_pages(plan, catalogue.methods, catalogue.by_method, urls.method, "metode.html",
+                      views.method, catalogue, render)
 
+
+def _vocabulary_pages(
+    plan: Plan, entries: Sequence[Entry[Any]], stories: Mapping[str, Sequence[Any]], address: Callable[[str, int], str],
+    template: str, make_view: Callable[[Catalogue, Any, str, int], dict[str, Any]], catalogue: Catalogue,
+    render: _Render,
+) -> None:
+    """A principle's or a method's page, and the numbered pages of its stories' cards."""
+    for entry in entries:
+        body = render(entry.body, urls.src_uri(address(entry.slug, 1)), entry.path)
+        for n in range(1, views.card_pages(len(stories[entry.slug])) + 1):
+            title = entry.meta.name if n == 1 else f"{entry.meta.name} – side {n}"
+            plan.add(Page(urls.src_uri(address(entry.slug, n)), title, template,
+                          make_view(catalogue, entry, body, n), entry.meta.statement, entry.path))
 
 def _hand_written_pages(
     plan: Plan, catalogue: Catalogue, settings: Settings, hand_written: docs.Docs, render: _Render

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import urls
@@ -266,61 +266,59 @@ def stories_page(catalogue: Catalogue, listing: Listing, facet_list: Sequence[Fa
     return view
 
 
-def _story_cards(catalogue: Catalogue, stories: Sequence[StoryEntry], number: int, address: Any) -> View:
-    pages = max(1, -(-len(stories) // CARDS_PER_PAGE))
+def card_pages(count: int) -> int:
+    return max(1, -(-count // CARDS_PER_PAGE))
+
+
+def _vocabulary_page(
+    catalogue: Catalogue, entry: Entry[Any], stories: Sequence[StoryEntry], body_html: str, number: int,
+    address: Callable[[str, int], str], **labels: Any,
+) -> View:
+    """Page ``number`` of a principle or a method: its text on the first page, then its stories' cards."""
     start = (number - 1) * CARDS_PER_PAGE
     return {
+        "title": entry.meta.name,
+        "statement": entry.meta.statement,
+        "body_html": body_html if number == 1 else "",
+        "source": entry.meta.source,
+        "number": number,
         "count": len(stories),
         "first": start + 1,
         "cards": [card(catalogue, s) for s in stories[start:start + CARDS_PER_PAGE]],
-        "pagination": pagination(number, pages, address),
+        "pagination": pagination(number, card_pages(len(stories)), lambda n: address(entry.slug, n)),
+        **labels,
     }
-
-
-def card_pages(count: int) -> int:
-    return max(1, -(-count // CARDS_PER_PAGE))
 
 
 def principle(catalogue: Catalogue, entry: Entry[Principle], body_html: str, number: int) -> View:
     stories = catalogue.by_principle[entry.slug]
     m = entry.meta
-    return {
-        "kind": "principle",
-        "title": m.name,
-        "kicker": f"Princip {m.number}",
-        "statement": m.statement,
-        "body_html": body_html if number == 1 else "",
-        "questions": list(m.questions) if number == 1 else [],
-        "questions_source": m.questions_source,
-        "source": m.source,
-        "feed": urls.principle_feed(entry.slug),
-        "heading": f"Historier, der viser princippet ({len(stories)})",
-        "empty": "Der er endnu ingen historier, der viser dette princip.",
-        "filter_url": urls.stories_filtered("princip", entry.slug),
-        "number": number,
-        **_story_cards(catalogue, stories, number, lambda n: urls.principle(entry.slug, n)),
-    }
+    return _vocabulary_page(
+        catalogue, entry, stories, body_html, number, urls.principle,
+        kind="principle",
+        kicker=f"Princip {m.number}",
+        questions=list(m.questions) if number == 1 else [],
+        questions_source=m.questions_source,
+        feed=urls.principle_feed(entry.slug),
+        heading=f"Historier, der viser princippet ({len(stories)})",
+        empty="Der er endnu ingen historier, der viser dette princip.",
+        filter_url=urls.stories_filtered("princip", entry.slug),
+    )
 
 
 def method(catalogue: Catalogue, entry: Entry[Method], body_html: str, number: int) -> View:
     stories = catalogue.by_method[entry.slug]
-    m = entry.meta
-    return {
-        "kind": "method",
-        "title": m.name,
-        "kicker": "Metode",
-        "statement": m.statement,
-        "body_html": body_html if number == 1 else "",
-        "questions": [],
-        "questions_source": None,
-        "source": m.source,
-        "feed": None,
-        "heading": f"Historier, der brugte metoden ({len(stories)})",
-        "empty": "Der er endnu ingen historier, der har brugt denne metode.",
-        "filter_url": urls.stories_filtered("metode", entry.slug),
-        "number": number,
-        **_story_cards(catalogue, stories, number, lambda n: urls.method(entry.slug, n)),
-    }
+    return _vocabulary_page(
+        catalogue, entry, stories, body_html, number, urls.method,
+        kind="method",
+        kicker="Metode",
+        questions=[],
+        questions_source=None,
+        feed=None,
+        heading=f"Historier, der brugte metoden ({len(stories)})",
+        empty="Der er endnu ingen historier, der har brugt denne metode.",
+        filter_url=urls.stories_filtered("metode", entry.slug),
+    )
 
 
 def principles_index(catalogue: Catalogue, body_html: str = "") -> View:
