@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +30,16 @@ TEST_ADDRESSES = {
     "VIDENBANK_TILGAENGELIGHEDSERKLAERING": "https://www.was.digst.dk/app/videnbank-example",
 }
 SITE_PARTS = ("mkdocs.yml", "council.yml", "docs", "stories", "principles", "methods", "overrides", "hooks")
+
+
+@contextmanager
+def mini_bank() -> Iterator[Path]:
+    """A throwaway bank: the mini fixture's principles and methods and an empty stories/."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copytree(FIXTURES / "mini", root, dirs_exist_ok=True)
+        (root / "stories").mkdir()
+        yield root
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:

@@ -9,16 +9,11 @@ this process (``time.process_time``), so other work on the machine does not make
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import markdown
 import pytest
-from conftest import FIXTURES
+from conftest import mini_bank
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from videnbank import limits
@@ -36,15 +31,6 @@ HEAD = (
 SLOWEST: dict[str, float] = {}
 
 
-@contextmanager
-def _bank() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        shutil.copytree(FIXTURES / "mini", root, dirs_exist_ok=True)
-        (root / "stories").mkdir()
-        yield root
-
-
 def _note(label: str, seconds: float) -> None:
     if seconds > SLOWEST.get("seconds", -1.0):
         SLOWEST.update(seconds=seconds)
@@ -54,7 +40,7 @@ def _note(label: str, seconds: float) -> None:
 def check(text: str, label: str = "") -> list[str]:
     """The checker's messages for one story file, asserting the time bound; then, if the checker
     accepts the text, the build's Markdown on it, under the same bound."""
-    with _bank() as root:
+    with mini_bank() as root:
         (root / "stories" / "x.md").write_text(text, encoding="utf-8", errors="surrogatepass")
         start = time.process_time()
         bank = load_bank(root)

@@ -6,15 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES, REPO, build_ok, write_tree
+from conftest import FIXTURES, REPO, build_ok, mini_bank, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from videnbank.load import load_bank
@@ -58,15 +55,6 @@ front_matters = st.one_of(
 )
 
 
-@contextmanager
-def _bank_dir() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        shutil.copytree(FIXTURES / "mini", root, dirs_exist_ok=True)
-        (root / "stories").mkdir()
-        yield root
-
-
 def _check(root: Path, content: str | bytes) -> None:
     file = root / "stories" / "x.md"
     if isinstance(content, bytes):
@@ -90,7 +78,7 @@ def test_any_front_matter_and_body_gives_problems_or_a_story(front: dict[Any, An
         dumped = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
     except yaml.YAMLError:
         return
-    with _bank_dir() as root:
+    with mini_bank() as root:
         _check(root, f"---\n{dumped}---\n{body}")
 
 
@@ -98,7 +86,7 @@ def test_any_front_matter_and_body_gives_problems_or_a_story(front: dict[Any, An
 @given(content=st.one_of(text, markdownish, st.binary(max_size=200),
                          st.tuples(markdownish, markdownish).map(lambda t: f"---\n{t[0]}\n---\n{t[1]}")))
 def test_any_file_content_gives_problems_or_a_story(content: str | bytes) -> None:
-    with _bank_dir() as root:
+    with mini_bank() as root:
         _check(root, content)
 
 
