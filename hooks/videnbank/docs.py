@@ -63,10 +63,9 @@ def load_docs(docs_dir: Path, root: Path, *, check_markup: bool = True) -> Docs:
         src_uri = file.relative_to(docs_dir).as_posix()
         if any(part.startswith(".") for part in src_uri.split("/")):
             continue
-        if file.suffix != ".md":
-            out.files.append(DocFile(src_uri, file))
-            continue
         out.files.append(DocFile(src_uri, file))
+        if file.suffix != ".md":
+            continue
         display = file.relative_to(root).as_posix() if file.is_relative_to(root) else file.as_posix()
         page = _load_page(out, file, src_uri, display, check_markup)
         if page is not None:
@@ -75,10 +74,7 @@ def load_docs(docs_dir: Path, root: Path, *, check_markup: bool = True) -> Docs:
 
 
 def _load_page(out: Docs, file: Path, src_uri: str, display: str, check_markup: bool) -> DocPage | None:
-    src = read_source(file, display)
-    if not src.data and not file.read_bytes().lstrip(b"\xef\xbb\xbf").startswith(b"---"):
-        # A page without front matter is all text.
-        src.problems = [p for p in src.problems if p.field != "front matter"]
+    src = read_source(file, display, front_matter_optional=True)
     checked_body = src.body.replace(GUIDE_MARKER, "").replace(GUIDE_ONLY, "")
     body = src.body.split(GUIDE_ONLY, 1)[0]
     if check_markup:

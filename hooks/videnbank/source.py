@@ -63,8 +63,9 @@ class Source:
         self.problems.append(Problem(self.path, self.line_of(loc), field_name, what, fix))
 
 
-def read_source(file: Path, display_path: str) -> Source:
+def read_source(file: Path, display_path: str, *, front_matter_optional: bool = False) -> Source:
     """Split ``file`` into front matter and body. Problems are collected, never raised.
+    ``front_matter_optional``: a file without front matter is all text (the pages in docs/).
 
     The limits of ``limits.py`` are checked before YAML or Markdown see the text: a file over
     ``MAX_FILE_BYTES`` is not even read in full, and a file with too-long lines is not parsed.
@@ -75,6 +76,9 @@ def read_source(file: Path, display_path: str) -> Source:
         src.refused = True
         return src
     start = _FENCE.match(text)
+    if not start and front_matter_optional:
+        src.body = text
+        return src
     if not start:
         src.problem(
             (), "front matter", "filen mangler front matter",
