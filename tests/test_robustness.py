@@ -218,3 +218,33 @@ def test_a_fifo_is_not_read(tmp_path: Path) -> None:
     assert [str(p) for p in load_bank(tmp_path).problems] == [
         "stories/x.md:1: fil: er ikke en almindelig fil — flyt eller omdøb den; kun tekstfiler, der ender på .md, læses"
     ]
+
+
+def test_every_odd_input_in_docs_is_a_danish_message_not_a_publication(tmp_path: Path) -> None:
+    """docs/ is a content folder too: a link out of the repository (a file or a folder), a long line, a
+    big file and a script each get a message naming the file, in well under a second."""
+    import time
+
+    from videnbank.docs import load_docs
+
+    docs = tmp_path / "docs"
+    write_tree(tmp_path, {
+        "docs/index.md": "# Forside\n\nTekst.\n",
+        "docs/lang.md": "x" * 10_000 + "\n",
+        "docs/stor.md": "---\ntitle: Stor\n---\n" + ("Tekst. " * 20 + "\n") * 8_000,
+        "docs/script.md": "---\ntitle: S\n---\n<script>alert(1)</script>\n",
+        "udenfor/hemmelig.txt": "hemmeligt\n",
+    })
+    (docs / "hemmelig.txt").symlink_to(tmp_path / "udenfor" / "hemmelig.txt")
+    (docs / "mappe").symlink_to(tmp_path / "udenfor", target_is_directory=True)
+    started = time.process_time()
+    found = load_docs(docs, tmp_path)
+    assert time.process_time() - started < 1.0
+    problems = {(p.path, p.field): p.what for p in found.problems}
+    assert problems[("docs/hemmelig.txt", "fil")].startswith("er et symbolsk link")
+    assert problems[("docs/mappe", "fil")].startswith("er et symbolsk link")
+    assert problems[("docs/lang.md", "fil")].startswith("linjen er 10.000 tegn lang")
+    assert problems[("docs/stor.md", "fil")].startswith("filen fylder")
+    assert problems[("docs/script.md", "tekst")].startswith("rå HTML er ikke tilladt")
+    assert [p.src_uri for p in found.pages] == ["index.md"]
+    assert not [f for f in found.files if "hemmelig" in f.src_uri or f.src_uri.startswith("mappe")]

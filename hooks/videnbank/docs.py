@@ -3,7 +3,7 @@
 They pass the same markup rules as stories (no raw HTML, no script links, no attributes in
 ``{...}``); the secretariat's pages may use what Markdown offers beyond that (admonitions,
 tables, classes such as ``{ .md-button }``). Files that are not Markdown (images, downloads) are
-copied as they are.
+copied as they are; a symbolic link anywhere in docs/ is refused, as in the other content folders.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import safety
+from .load import SYMLINK_PROBLEM
 from .problems import Problem, choose_from
 from .schema import GUIDE_MARKER
 from .source import read_source
@@ -59,14 +60,19 @@ def load_docs(docs_dir: Path, root: Path, *, check_markup: bool = True) -> Docs:
     out = Docs()
     if not docs_dir.is_dir():
         return out
-    for file in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
+    for file in sorted(docs_dir.rglob("*")):
         src_uri = file.relative_to(docs_dir).as_posix()
         if any(part.startswith(".") for part in src_uri.split("/")):
+            continue
+        display = file.relative_to(root).as_posix() if file.is_relative_to(root) else file.as_posix()
+        if file.is_symlink():  # it would publish whatever it points at, also outside the repository
+            out.problems.append(Problem(display, 1, "fil", *SYMLINK_PROBLEM))
+            continue
+        if not file.is_file():
             continue
         out.files.append(DocFile(src_uri, file))
         if file.suffix != ".md":
             continue
-        display = file.relative_to(root).as_posix() if file.is_relative_to(root) else file.as_posix()
         page = _load_page(out, file, src_uri, display, check_markup)
         if page is not None:
             out.pages.append(page)

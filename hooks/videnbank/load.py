@@ -116,7 +116,7 @@ def _content_files(bank: Bank, folder: Path, *, recursive: bool) -> list[Path]:
     name, or an extension in upper case. README.md is ignored, and so are hidden names (``.x``)."""
     if not folder.is_dir() or folder.is_symlink():
         if folder.is_symlink():
-            _file_problem(bank, folder, *_SYMLINK)
+            _file_problem(bank, folder, *SYMLINK_PROBLEM)
         return []
     found: list[Path] = []
     pending = [folder]
@@ -136,7 +136,7 @@ def _content_files(bank: Bank, folder: Path, *, recursive: bool) -> list[Path]:
             is_md = suffix.lower() in {".md", ".markdown"}
             if entry.is_symlink():
                 if is_md or entry.is_dir():
-                    _file_problem(bank, path, *_SYMLINK)
+                    _file_problem(bank, path, *SYMLINK_PROBLEM)
                 continue
             if entry.is_dir(follow_symlinks=False):
                 if is_md:
@@ -159,7 +159,7 @@ def _content_files(bank: Bank, folder: Path, *, recursive: bool) -> list[Path]:
     return sorted(found)
 
 
-_SYMLINK = (
+SYMLINK_PROBLEM = (
     "er et symbolsk link; links bliver ikke læst",
     "læg selve filen i mappen i stedet for et link",
 )
@@ -172,7 +172,7 @@ def _file_problem(bank: Bank, path: Path, what: str, fix: str) -> None:
 def _only_file_problem(bank: Bank, file: Path) -> bool:
     """A file named on the command line that is a link or a folder: a problem (True), like in a listing."""
     if file.is_symlink():
-        _file_problem(bank, file, *_SYMLINK)
+        _file_problem(bank, file, *SYMLINK_PROBLEM)
         return True
     return False
 
