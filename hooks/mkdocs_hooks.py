@@ -46,8 +46,8 @@ def _current() -> _Build:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
     _build = _Build(config)
-    if problems := postbuild.config_problems(config, os.environ):
-        raise PluginError(problems[0])
+    if problem := postbuild.config_problem(config, os.environ):
+        raise PluginError(problem)
     return config
 
 

@@ -60,7 +60,7 @@ def build(
         return
     config = read_config(config_file)
     config["strict"] = strict
-    for problem in postbuild.config_problems(config, environment):
+    if problem := postbuild.config_problem(config, environment):
         raise EngineError(problem)
     settings = postbuild.settings_from(config, environment)
     say(f"» Tjekker og laver siderne ({engine})")

@@ -76,11 +76,11 @@ def _is_local(url: str) -> bool:
     return address.is_loopback or address.is_unspecified or address.is_private or address.is_link_local
 
 
-def config_problems(config: Mapping[str, Any], env: Mapping[str, str]) -> list[str]:
+def config_problem(config: Mapping[str, Any], env: Mapping[str, str]) -> str | None:
     """A publishing build (strict, not a preview) must say where the site lives and where its
     accessibility statement is; anything else would put a wrong address on every page."""
     if not config.get("strict") or _yes(env.get(PREVIEW_ENV)) or env.get(ONLY_ENV):
-        return []
+        return None
     problems = []
     url = config.get("site_url") or ""
     if not url or _is_local(url):
@@ -97,7 +97,7 @@ def config_problems(config: Mapping[str, Any], env: Mapping[str, str]) -> list[s
             f"WAS-tool og sæt dens adresse: {STATEMENT_ENV}=https://www.was.digst.dk/<jeres-erklæring> "
             "(eller extra.tilgaengelighedserklaering i mkdocs.yml)."
         )
-    return ["\n".join(problems)] if problems else []
+    return "\n".join(problems) or None
 
 
 def summary(plan: site.Plan, settings: site.Settings) -> Iterator[str]:
