@@ -194,10 +194,12 @@ class Finisher:
     """Takes each built page (its address and HTML), returns it with its policy, and feeds the
     pages meant for search to Pagefind; ``finish`` writes the index."""
 
-    def __init__(self, settings: site.Settings, *, policy: bool = True) -> None:
+    def __init__(self, settings: site.Settings, *, policy: bool = True, search: bool = True) -> None:
         self.policy = policy  # off in mkdocs serve, whose live-reload script is added after the policy
         self.search: searchindex.Indexer | None = None
-        if settings.only:
+        self.without = ("forhåndsvisning af enkelte historier: søgningen bygges ikke" if settings.only else
+                        "genopbygning af forhåndsvisningen: søgningen er den fra første byg (rebuild.py)")
+        if settings.only or not search:
             return
         try:
             self.search = searchindex.Indexer(site.SEARCH_EXCLUDE)
@@ -212,7 +214,7 @@ class Finisher:
     def finish(self, site_dir: Path) -> list[str]:
         search, self.search = self.search, None
         if search is None:
-            return ["forhåndsvisning af enkelte historier: søgningen bygges ikke"]
+            return [self.without]
         release_memory()  # Pagefind's index build is the peak of the whole build: give it room
         try:
             pages = search.finish(site_dir / urls.SEARCH.rstrip("/"))
