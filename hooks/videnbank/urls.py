@@ -69,3 +69,26 @@ def src_uri(address: str) -> str:
 def absolute(base: str, address: str) -> str:
     """``address`` under the public site address ``base``."""
     return base.rstrip("/") + "/" + address
+
+
+_LINK_SCHEMES = ("https:", "mailto:")
+_NOT_IN_A_LINK = frozenset("\"'<>`\\{}|^")
+
+
+def safe_link(target: str | None) -> str | None:
+    """``target`` if a page may put it into an ``href`` or ``src``, else None.
+
+    The one rule for every address printed into an attribute: an ``https:`` or ``mailto:``
+    address, or an address on this site (no scheme, not ``//host``); never whitespace, control
+    characters, quotes, angle brackets or backslashes (a browser drops some of them and then reads
+    a different address). Templates still escape what they print; this decides what is a link.
+    """
+    if not target or any(c.isspace() or not c.isprintable() or c in _NOT_IN_A_LINK for c in target):
+        return None
+    lowered = target.lower()
+    if lowered.startswith(_LINK_SCHEMES):
+        return target
+    head = target.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if target.startswith("//") or ":" in head:
+        return None  # another scheme (http:, javascript:, data:) or another host
+    return target

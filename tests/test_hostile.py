@@ -1,0 +1,193 @@
+"""Hostile input from issue 17 (attributes, characters, line endings, docs/ files, the theme's
+clothes, links): each one is a Danish message from `videnbank tjek` and the same message from the
+strict build, and — with the checker's content rules switched off (VIDENBANK_USIKKER_TEST=1, for
+tests only) — inert on the pages MkDocs, ProperDocs and Zensical build.
+
+One bank holds every input, so `tjek`, the strict build and the three unsafe builds run once each.
+"""
+
+# BeautifulSoup lookups return Optional values; a None here fails the test anyway.
+# mypy: disable-error-code="union-attr, index"
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+from conftest import TEST_ADDRESSES, copy_site, write_tree
+from test_safety import png
+
+ENGINES = ("mkdocs", "properdocs", "zensical")
+PRINCIPLE = "ny-velfaerd-lokalt"
+WEB_ATTACK = 'https://x.dk/" autofocus onfocus="alert(1)" style="position:fixed;inset:0;z-index:99999" x="'
+IMAGE_ATTACK = 'x" onerror=alert(2) style=position:fixed y=".png'
+
+
+def story(title: str, *, extra: str = "", body: str = "Tekst.", contact: str = "") -> str:
+    return (
+        "---\n"
+        f"titel: {title}\n"
+        "sammendrag: En historie, der prøver noget.\n"
+        "dato: 2024-01-02\n"
+        "publicering: udgivet\n"
+        f"principper: [{PRINCIPLE}]\n"
+        "aktører:\n"
+        "  - navn: Foreningen\n"
+        "    sektor: civilsamfund\n"
+        "status: igang\n"
+        "kontakt:\n"
+        "  organisation: Foreningen\n"
+        f"{contact}"
+        f"{extra}"
+        "---\n"
+        "## Udfordringen\n\nEn udfordring.\n\n"
+        f"## Det gjorde vi\n\n{body}\n"
+    )
+
+
+STORIES: dict[str, str] = {
+    "angreb-web": story("Angreb i webadressen", contact=f"  web: '{WEB_ATTACK}'\n"),
+    "angreb-billede": story("Angreb i billedets filnavn", extra=(
+        "samtykke: ja\n"
+        "billeder:\n"
+        f"  - fil: '{IMAGE_ATTACK}'\n"
+        "    alt: Et billede\n"
+        "    kredit: Foreningen\n"
+    )),
+    "styretegn": story('"Titel med \\a klokke, \\e escape og \\0 nul"'),
+    "bidi": story('"Titel med \u202eomvendt\u202c tekst"', body="Tekst med \u202eomvendt\u202c skrift."),
+    "usynlig": story('"Titel med usyn\u200blig mellemrum"'),
+}
+CRLF_STORY = story("Gemt på Windows").replace("\n", "\r\n")
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def expected_messages() -> list[str]:
+    """Every problem the checker must report for the hostile bank: file:line: field: message."""
+    s = STORIES
+    return [
+        f"stories/angreb-web.md:{line_of(s['angreb-web'], 'web:')}: kontakt.web: '{WEB_ATTACK[:57]}...' "
+        "indeholder et anførselstegn",
+        f"stories/angreb-billede.md:{line_of(s['angreb-billede'], 'fil:')}: billeder[1].fil: "
+        f"'{IMAGE_ATTACK}' indeholder et anførselstegn",
+        "stories/styretegn.md:2: titel: feltet indeholder et styretegn (U+0007)",
+        "stories/bidi.md:2: titel: feltet indeholder et tegn, der vender skriveretningen (U+202E)",
+        f"stories/bidi.md:{line_of(s['bidi'], 'Tekst med')}: tekst: linjen indeholder et tegn, der vender "
+        "skriveretningen (U+202E)",
+        "stories/usynlig.md:2: titel: feltet indeholder et usynligt tegn (U+200B)",
+    ]
+
+
+def hostile_bank(root: Path) -> Path:
+    copy_site(root)
+    write_tree(root, {f"stories/{name}.md": text for name, text in STORIES.items()})
+    (root / "stories" / IMAGE_ATTACK).write_bytes(png())
+    (root / "stories" / "crlf.md").write_bytes(CRLF_STORY.encode("utf-8"))
+    return root
+
+
+def run(args: list[str], root: Path, *, unsafe: bool = False) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIDENBANK_")}
+    env.update({"NO_MKDOCS_2_WARNING": "1", **TEST_ADDRESSES})
+    if unsafe:
+        env["VIDENBANK_USIKKER_TEST"] = "1"
+    script = Path(sys.executable).parent / "videnbank"
+    return subprocess.run([str(script), "--rod", str(root), *args], capture_output=True, text=True, env=env,
+                          cwd=root, timeout=600, check=False)
+
+
+@dataclass
+class Hostile:
+    root: Path
+    tjek: str
+    build: str
+    sites: dict[str, Path]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Hostile:
+    root = hostile_bank(tmp_path_factory.mktemp("fjendtlig") / "src")
+    tjek = run(["tjek"], root)
+    assert tjek.returncode == 1, tjek.stdout + tjek.stderr
+    build = run(["byg", "--motor", "mkdocs", "-d", str(tmp_path_factory.mktemp("afvist") / "site")], root)
+    assert build.returncode == 1, build.stdout + build.stderr
+    sites = {}
+    for engine in ENGINES:
+        out = tmp_path_factory.mktemp(f"usikker-{engine}") / "site"
+        result = run(["byg", "--motor", engine, "--ikke-streng", "-d", str(out)], root, unsafe=True)
+        assert result.returncode == 0, f"{engine}:\n{result.stdout}{result.stderr}"
+        sites[engine] = out
+    return Hostile(root, tjek.stdout + tjek.stderr, build.stdout + build.stderr, sites)
+
+
+def test_tjek_and_the_build_give_the_same_danish_messages(hostile: Hostile) -> None:
+    for message in expected_messages():
+        assert message in hostile.tjek, f"tjek: {message}\n{hostile.tjek}"
+        assert message in hostile.build, f"build: {message}\n{hostile.build}"
+    assert "Traceback" not in hostile.tjek + hostile.build
+
+
+def test_a_story_saved_with_crlf_reads_like_lf(hostile: Hostile) -> None:
+    assert "stories/crlf.md" not in hostile.tjek
+    assert "stories/crlf.md" not in hostile.build
+    for engine, site in hostile.sites.items():
+        page = _page(site, "historier/crlf/")
+        assert page.h1 is not None and "Gemt på Windows" in page.h1.get_text(), engine
+
+
+def _page(site: Path, address: str) -> BeautifulSoup:
+    return BeautifulSoup((site / address / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+_EVENT = re.compile(r"^on", re.IGNORECASE)
+
+
+def _injected(page: BeautifulSoup) -> list[str]:
+    """Attributes in the page that a contributor's value could have opened: event handlers,
+    autofocus, and inline style inside the article."""
+    found = []
+    for element in page.find_all(True):
+        assert isinstance(element, Tag)
+        for name in element.attrs:
+            if _EVENT.match(name) or name == "autofocus" or name in {"x", "y"}:
+                found.append(f"<{element.name} {name}>")
+    article = page.find("article")
+    found += [f"<{e.name} style>" for e in article.find_all(style=True)] if isinstance(article, Tag) else []
+    return found
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_quote_in_the_web_address_opens_no_attribute(hostile: Hostile, engine: str) -> None:
+    page = _page(hostile.sites[engine], "historier/angreb-web/")
+    assert _injected(page) == []
+    facts = page.select_one(".vb-facts")
+    assert WEB_ATTACK in facts.get_text(), "the address is shown as text"
+    assert not [a for a in facts.find_all("a") if "x.dk" in str(a.get("href"))], "and is no link"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_quote_in_an_image_name_opens_no_attribute(hostile: Hostile, engine: str) -> None:
+    page = _page(hostile.sites[engine], "historier/angreb-billede/")
+    assert _injected(page) == []
+    assert not [img for img in page.select("article img") if "onerror" in str(img.get("src"))]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_feed_is_well_formed_xml_with_control_characters_in_a_title(hostile: Hostile, engine: str) -> None:
+    feeds = sorted((hostile.sites[engine] / "feeds").rglob("*.xml"))
+    assert len(feeds) >= 2
+    titles = []
+    for feed in feeds:
+        root = ET.fromstring(feed.read_bytes())  # raises on ill-formed XML
+        titles += [t.text or "" for t in root.iter("{http://www.w3.org/2005/Atom}title")]
+    assert "Titel med  klokke,  escape og  nul" in titles
