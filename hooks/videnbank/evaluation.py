@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from .council import Council, Criterion
 from .derive import period_text
 from .load import Entry
-from .model import STATUSES, Principle, Story, story_sectors
+from .model import (
+    FINISHED,
+    INITIATED,
+    NOT_INVOLVED,
+    ORGANISATION,
+    STATUSES,
+    SUPPORTED,
+    Principle,
+    Story,
+    story_sectors,
+)
+from .words import plural
 
 StoryEntry = Entry[Story]
 
@@ -202,7 +213,7 @@ def _year(
     names: dict[str, str] = {}
     for story in entries:
         for actor in story.meta.actors:
-            if actor.kind != "organisation":
+            if actor.kind != ORGANISATION:
                 continue
             names.setdefault(_actor_key(actor.name), " ".join(actor.name.split()))
     new = tuple(name for key, name in names.items() if key not in seen)
@@ -214,8 +225,8 @@ def _year(
     return YearStats(
         year=year,
         added=len(entries),
-        initiated=sum(1 for s in entries if s.meta.council_role == "igangsat"),
-        supported=sum(1 for s in entries if s.meta.council_role == "stoettet"),
+        initiated=sum(1 for s in entries if s.meta.council_role == INITIATED),
+        supported=sum(1 for s in entries if s.meta.council_role == SUPPORTED),
         sectors2=sum(1 for s in entries if _sector_count(s.meta) >= 2),
         sectors3=sum(1 for s in entries if _sector_count(s.meta) >= 3),
         actors=len(names),
@@ -231,10 +242,6 @@ def _span(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}–{last}"
 
 
-def _stories(count: int) -> str:
-    return f"{count} historie" if count == 1 else f"{count} historier"
-
-
 def _active_in(story: Story, year: int) -> bool:
     """Did the story's activity go on in ``year``? Success criteria are about what happened when,
     not about when a story reached the bank. A story without a period counts in no year; one
@@ -244,7 +251,7 @@ def _active_in(story: Story, year: int) -> bool:
     start = int(story.period.start[:4])
     if story.period.end:
         return start <= year <= int(story.period.end[:4])
-    return year == start if story.status == "afsluttet" else start <= year
+    return year == start if story.status == FINISHED else start <= year
 
 
 def _per_year(
@@ -257,7 +264,8 @@ def _per_year(
         if not found:
             parts.append(f"{year}: ingen historier {what}.")
         else:
-            parts.append(f"{year}: {_stories(len(found))} {what}{extra(found) if extra else ''}.")
+            count = plural(len(found), "historie", "historier")
+            parts.append(f"{year}: {count} {what}{extra(found) if extra else ''}.")
     return " ".join(parts)
 
 
@@ -271,11 +279,11 @@ def _criterion(
 ) -> CriterionResult:
     if criterion.measure == "raadets-initiativer":
         shows = _per_year(
-            window, years, lambda s: s.council_role == "igangsat", "om initiativer, rådet har igangsat", _evaluated
+            window, years, lambda s: s.council_role == INITIATED, "om initiativer, rådet har igangsat", _evaluated
         )
     elif criterion.measure == "samarbejder":
         shows = _per_year(
-            window, years, lambda s: s.council_role != "ingen" and _sector_count(s) >= 2,
+            window, years, lambda s: s.council_role != NOT_INVOLVED and _sector_count(s) >= 2,
             "om samarbejder mellem aktører fra mindst 2 sektorer, som rådet har igangsat eller støttet",
         )
     elif criterion.measure == "metode" and criterion.method is not None:
@@ -289,7 +297,8 @@ def _criterion(
                 f"status: {STATUSES[s.meta.status].lower()})"
                 for s in sorted(found, key=lambda s: (s.meta.added, s.slug))
             )
-            shows = f"{_stories(len(found))} om metoden {name} med en periode i {span}: {listed}."
+            count = plural(len(found), "historie", "historier")
+            shows = f"{count} om metoden {name} med en periode i {span}: {listed}."
     else:
         shows = "Videnbanken har ingen tal for dette kriterium."
     return CriterionResult(criterion.text, shows, criterion.limits)
