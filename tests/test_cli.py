@@ -27,7 +27,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 from conftest import REPO, build_ok, copy_site, html, serve_on_loopback, write_tree
-from videnbank import cli, docs, linkcheck, preview, schema
+from videnbank import docs, linkcheck, preview, schema
 from videnbank.cli import main
 from videnbank.load import STORY_SECTIONS, load_bank
 from videnbank.problems import Problem, annotation
