@@ -191,3 +191,64 @@ def test_every_feed_is_well_formed_xml_with_control_characters_in_a_title(hostil
         root = ET.fromstring(feed.read_bytes())  # raises on ill-formed XML
         titles += [t.text or "" for t in root.iter("{http://www.w3.org/2005/Atom}title")]
     assert "Titel med  klokke,  escape og  nul" in titles
+
+
+# --- docs/: only pages, images and PDF; no address the bank makes --------------------------------
+
+KINDS_FIX = ("docs/ må kun indeholde sider i Markdown (.md), billeder (JPEG, PNG, WebP, GIF, AVIF) og PDF-filer; "
+             "skriv indholdet som en side i Markdown, eller fjern filen")
+RENAME = "giv filen et andet navn, eller læg den i en anden mappe i docs/"
+PAGE = "# En side\n\nTekst.\n"
+DOCS_FILES: dict[str, tuple[bytes, str]] = {
+    "docs/x.html": (b"<script>alert(1)</script>", f"en fil med endelsen '.html' må ikke ligge i docs/ — {KINDS_FIX}"),
+    "docs/x.svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+                   f"en fil med endelsen '.svg' må ikke ligge i docs/ — {KINDS_FIX}"),
+    "docs/billeder/falsk.png": (b"<script>alert(1)</script>",
+                                "filen er ikke en PNG-fil, selv om den hedder .png — gem filen igen som PNG, "
+                                "eller giv den den endelse, der passer til indholdet"),
+    "docs/assets/search.js": (b"alert(1)", f"filen ville få adressen /assets/search.js, som videnbanken selv bruger "
+                                           f"til sitets scripts og stilark — {RENAME}"),
+    "docs/assets/videnbank.css": (b"body{display:none}", "filen ville få adressen /assets/videnbank.css, som "
+                                                          f"videnbanken selv bruger til sitets scripts og stilark — {RENAME}"),
+    "docs/data/historier.json": (b"[]", "filen ville få adressen /data/historier.json, som videnbanken selv bruger "
+                                        f"til de åbne data — {RENAME}"),
+    "docs/feeds/historier.xml": (b"<feed/>", "filen ville få adressen /feeds/historier.xml, som videnbanken selv "
+                                             f"bruger til feeds — {RENAME}"),
+    "docs/raadet.md": (PAGE.encode(), f"filen ville få adressen /raadet/, som videnbanken selv bruger til rådets side "
+                                      f"— {RENAME}"),
+    "docs/historier.md": (PAGE.encode(), "filen ville få adressen /historier/, som videnbanken selv bruger til "
+                                         f"historierne — {RENAME}"),
+    "docs/pagefind/pagefind.js": (b"alert(1)", "filen ville få adressen /pagefind/pagefind.js, som videnbanken selv "
+                                               f"bruger til søgningen — {RENAME}"),
+    "docs/stor.pdf": (b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024), "filen fylder 10,1 MB; højst 10 MB er tilladt — gør "
+                      "filen mindre, fx et billede 1600 punkter bredt, eller en PDF med mindre billeder"),
+}
+ALLOWED_DOCS_FILES = {"docs/rapport.pdf": b"%PDF-1.4\n%%EOF\n", "docs/billeder/kort.png": png()}
+
+
+@pytest.fixture(scope="module")
+def docs_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """`tjek` and a build with each engine of a bank whose docs/ holds every file above."""
+    root = copy_site(tmp_path_factory.mktemp("docs") / "src")
+    for name, content in [*((n, c) for n, (c, _) in DOCS_FILES.items()), *ALLOWED_DOCS_FILES.items()]:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(content)
+    runs = {"tjek": run(["tjek"], root)}
+    for engine in ENGINES:
+        runs[engine] = run(["byg", "--motor", engine, "-d", str(tmp_path_factory.mktemp(engine) / "site")], root)
+    for name, result in runs.items():
+        assert result.returncode == 1, f"{name}:\n{result.stdout}{result.stderr}"
+    return {name: result.stdout + result.stderr for name, result in runs.items()}
+
+
+@pytest.mark.parametrize("name", sorted(DOCS_FILES))
+def test_a_file_docs_may_not_publish_is_refused_by_tjek_and_every_engine(docs_runs: dict[str, str], name: str) -> None:
+    message = f"{name}:1: fil: {DOCS_FILES[name][1]}"
+    for run_name, output in docs_runs.items():
+        assert message in output, f"{run_name}: {message}\n{output}"
+
+
+def test_images_and_pdf_in_docs_are_allowed(docs_runs: dict[str, str]) -> None:
+    for output in docs_runs.values():
+        assert not any(name in output for name in ALLOWED_DOCS_FILES), output
+        assert "Traceback" not in output

@@ -524,7 +524,7 @@ def _check_image(
     if size > MAX_IMAGE_BYTES:
         src.problem(
             loc, field,
-            f"billedet fylder {_megabytes(size)} MB; højst {_megabytes(MAX_IMAGE_BYTES)} MB er tilladt",
+            f"billedet fylder {megabytes(size)} MB; højst {megabytes(MAX_IMAGE_BYTES)} MB er tilladt",
             "gør billedet mindre, fx 1600 punkter bredt og gemt som JPEG",
         )
         return
@@ -558,7 +558,7 @@ def image_source(story_path: Path, name: str) -> Path:
     return (story_path.parent / name.strip()).resolve()
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     """Megabytes, rounded up to one decimal and written the Danish way: 2100000 -> '2,1'; 2 MB -> '2'."""
     tenths = math.ceil(size * 10 / (1024 * 1024))
     return str(tenths // 10) if tenths % 10 == 0 else f"{tenths // 10},{tenths % 10}"
