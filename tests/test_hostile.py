@@ -209,7 +209,7 @@ DOCS_FILES: dict[str, tuple[bytes, str]] = {
     "docs/assets/search.js": (b"alert(1)", f"filen ville få adressen /assets/search.js, som videnbanken selv bruger "
                                            f"til sitets scripts og stilark — {RENAME}"),
     "docs/assets/videnbank.css": (b"body{display:none}", "filen ville få adressen /assets/videnbank.css, som "
-                                                          f"videnbanken selv bruger til sitets scripts og stilark — {RENAME}"),
+                                  f"videnbanken selv bruger til sitets scripts og stilark — {RENAME}"),
     "docs/data/historier.json": (b"[]", "filen ville få adressen /data/historier.json, som videnbanken selv bruger "
                                         f"til de åbne data — {RENAME}"),
     "docs/feeds/historier.xml": (b"<feed/>", "filen ville få adressen /feeds/historier.xml, som videnbanken selv "
