@@ -231,6 +231,7 @@ def stories_page(catalogue: Catalogue, listing: Listing, facet_list: Sequence[Fa
         "title": "Historier",
         "number": listing.number,
         "subtitle": f"side {listing.number} af {listing.pages}" if listing.number > 1 else "",
+        "list_title": "Alle historier",
         "count": count,
         "first": listing.first,
         "cards": [card(catalogue, s) for s in listing.stories],
