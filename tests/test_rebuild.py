@@ -8,12 +8,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from conftest import copy_site
-from videnbank import export, site
+from videnbank import site
 from videnbank.rebuild import Memo
+from videnbank.settings import Settings, Site
 
 
-def _settings(root: Path) -> site.Settings:
-    return site.Settings(root=root, site=export.Site("Videnbank", "https://x.dk/", None), docs_dir=root / "docs",
+def _settings(root: Path) -> Settings:
+    return Settings(root=root, site=Site("Videnbank", "https://x.dk/", None), docs_dir=root / "docs",
                          preview=True)
 
 
