@@ -691,7 +691,7 @@ def test_fra_issue_reports_problems_for_a_comment(site: Path, tmp_path: Path) ->
     result = CliRunner().invoke(main, ["--rod", str(site), "fra-issue", str(body), "--problemer", str(report)])
     assert result.exit_code == 1
     assert "Aktører: linje 1" in result.output
-    assert "- **Aktører**: `linje 1" in report.read_text(encoding="utf-8")
+    assert "- **Aktører**: linje 1" in report.read_text(encoding="utf-8")
     assert not (site / "stories" / f"{SLUG}.md").exists()
 
 

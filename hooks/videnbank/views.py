@@ -22,7 +22,7 @@ from .evaluation import Evaluation
 from .export import Site
 from .facets import Facet, Listing
 from .load import Entry
-from .model import Method, Principle, Reference
+from .model import PUBLICATION, Method, Principle, Reference
 
 View = dict[str, Any]
 
@@ -66,7 +66,7 @@ def card(catalogue: Catalogue, story: StoryEntry) -> View:
         "url": urls.story(story.slug),
         "meta": card_meta(catalogue, story),
         "summary": m.summary,
-        "draft": catalogue.is_draft(story),
+        "draft": catalogue.draft_label(story),
         "badges": [principle_badge(catalogue, r.slug) for r in m.principles],
     }
 
@@ -177,7 +177,7 @@ def story(
         "kind": "story",
         "title": m.title,
         "summary": m.summary,
-        "draft": catalogue.is_draft(entry),
+        "draft": catalogue.draft_label(entry),
         "body_html": body_html,
         "facts": facts(catalogue, entry),
         "images": [
@@ -254,7 +254,7 @@ def stories_page(catalogue: Catalogue, listing: Listing, facet_list: Sequence[Fa
             "action": urls.STORIES,
             "index": urls.STORIES_INDEX,
             "root": urls.HOME,
-            "card_template": {"title": "", "url": urls.HOME, "meta": "", "summary": "", "draft": True,
+            "card_template": {"title": "", "url": urls.HOME, "meta": "", "summary": "", "draft": PUBLICATION["kladde"],
                               "badges": [{"label": "", "name": "", "url": urls.HOME}]},
             "total": listing.total,
             "groups": [
