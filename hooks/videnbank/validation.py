@@ -64,7 +64,7 @@ def translate(src: Source, err: Mapping[str, Any], aliases: Iterable[str] = ()) 
     elif kind.startswith(("date", "datetime", "time")) or kind.startswith("timezone"):
         problem(f"{shown} er ikke en gyldig dato", "skriv datoen som ÅÅÅÅ-MM-DD, fx 2024-03-01")
     elif kind in _WHOLE:
-        problem(f"skal være et helt tal, ikke {shown}", "skriv et helt tal uden komma, fx 3")
+        problem(f"skal være et helt tal, ikke {shown}", "skriv et tal, fx 3")
     elif kind in _NUMBER:
         problem(f"skal være et tal, ikke {shown}", "skriv et tal, fx 3")
     elif kind == "string_too_short" or (kind == "too_short" and isinstance(value, str)):
@@ -78,7 +78,7 @@ def translate(src: Source, err: Mapping[str, Any], aliases: Iterable[str] = ()) 
     elif kind in {"too_long", "bytes_too_long"}:
         problem(f"har for mange punkter (højst {ctx.get('max_length')})", "fjern nogle af punkterne")
     elif kind == "string_pattern_mismatch" and last == "email":
-        problem(f"{shown} er ikke en e-mailadresse", "skriv organisationens fælles adresse, fx kontakt@forening.dk")
+        problem(f"{shown} er ikke en e-mailadresse", "skriv organisationens adresse, fx kontakt@forening.dk")
     elif kind == "string_pattern_mismatch" or kind in _WEB:
         problem(f"{shown} har ikke den form, feltet skal have",
                 f"se i vejledningen, hvordan '{last or name}' skrives, og ret værdien")
