@@ -5,14 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
 from babel.dates import format_date
 
 from .load import Bank, Entry
-from .model import COUNCIL_ROLES, PUBLICATION, SECTORS, STATUSES, Method, Principle, Story
+from .model import (
+    COUNCIL_ROLES,
+    ONGOING,
+    PUBLICATION,
+    PUBLISHED,
+    SECTORS,
+    STATUSES,
+    Method,
+    Principle,
+    Story,
+)
 from .related import Related, related_stories
 
 StoryEntry = Entry[Story]
@@ -24,6 +34,8 @@ class Catalogue:
 
     bank: Bank
     preview: bool = False
+    this_year: int = field(default_factory=lambda: dt.date.today().year)
+    """The year "still going" reaches to (see ``story_years``): the year of the build."""
     sectors: ClassVar[dict[str, str]] = SECTORS
     statuses: ClassVar[dict[str, str]] = STATUSES
     council_roles: ClassVar[dict[str, str]] = COUNCIL_ROLES
@@ -31,7 +43,7 @@ class Catalogue:
     @cached_property
     def stories(self) -> list[StoryEntry]:
         """Visible stories, newest first."""
-        return [s for s in self.bank.stories if self.preview or s.meta.publication == "udgivet"]
+        return [s for s in self.bank.stories if self.preview or s.meta.publication == PUBLISHED]
 
     @cached_property
     def hidden(self) -> list[StoryEntry]:
@@ -86,12 +98,37 @@ class Catalogue:
         return self.stories[:count]
 
     def is_draft(self, story: StoryEntry) -> bool:
-        return story.meta.publication != "udgivet"
+        return story.meta.publication != PUBLISHED
 
     def draft_label(self, story: StoryEntry) -> str:
         """What the preview calls a story that is not published: 'Kladde' or 'Til gennemsyn'
         (the vocabulary's own label), or '' for a published story."""
         return PUBLICATION[story.meta.publication] if self.is_draft(story) else ""
+
+    def years(self, story: StoryEntry) -> tuple[int, ...]:
+        """The years ``story`` happened in (see ``story_years``)."""
+        return story_years(story.meta, self.this_year)
+
+
+def story_years(story: Story, this_year: int) -> tuple[int, ...]:
+    """The years a story happened in, from its ``periode``; empty when it has none.
+
+    With an end: every year from the start's to the end's. Without an end the model means "still
+    going" when the status says so (``igang``): from the start up to ``this_year``, the year the site
+    is built. Finished or an idea without an end: the start year only. Never the year the file was
+    added to the bank (``dato``): that says when the bank learnt of it, not when it happened. This is
+    the one rule the evaluation and the year filter both count by.
+    """
+    if story.period is None:
+        return ()
+    start = int(story.period.start[:4])
+    if story.period.end:
+        end = int(story.period.end[:4])
+    elif story.status == ONGOING:
+        end = max(start, this_year)
+    else:
+        end = start
+    return tuple(range(start, end + 1))
 
 
 def actors_by_sector(story: Story) -> list[tuple[str, list[str]]]:
@@ -125,3 +162,15 @@ def period_text(story: Story) -> str:
         end = danish_date(story.period.end)
         return start if end == start else f"{start} – {end}"
     return f"fra {start}"
+
+
+def place_text(story: Story) -> str:
+    """'Silkeborg, Kragelund': municipality and place, each once; '' when the story names neither."""
+    return ", ".join(p for p in dict.fromkeys([story.municipality, story.place]) if p)
+
+
+def card_meta(story: Story) -> str:
+    """'Silkeborg, Kragelund · 2019 – 2020 · Afsluttet': place, period, status (a story's card,
+    on the static pages and in the filter's index)."""
+    parts = [place_text(story), period_text(story) if story.period else "", STATUSES[story.status]]
+    return " · ".join(p for p in parts if p)

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from .derive import Catalogue, StoryEntry
+from . import urls
+from .derive import Catalogue, StoryEntry, card_meta
 from .model import slugify, story_sectors
 
 PER_PAGE = 50
@@ -203,8 +204,6 @@ def index_data(catalogue: Catalogue) -> dict[str, Any]:
     ``values``. The principle facet also carries each principle's address and name, for the
     card's badges.
     """
-    from . import urls, views  # views imports this module
-
     stories = _values(catalogue)
     all_facets = _facets(catalogue, stories)
     position = {f.key: {v.value: i for i, v in enumerate(f.values)} for f in all_facets}
@@ -214,7 +213,7 @@ def index_data(catalogue: Catalogue) -> dict[str, Any]:
         m = story.meta
         key = (m.municipality, m.place, m.period, m.status)
         if key not in metas:
-            metas[key] = views.card_meta(catalogue, story)
+            metas[key] = card_meta(m)
         row: list[Any] = [urls.story(story.slug), m.title, metas[key], m.summary, catalogue.draft_label(story)]
         row.extend(sorted(position[key][v] for v in values[key]) for key in FIELD_KEYS)
         rows.append(row)
