@@ -10,12 +10,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner, Result
 from conftest import REPO, build_ok, copy_site, html, mini_bank, write_tree
 from pydantic_core import core_schema
-from videnbank import issueform, schema
+from videnbank import issueform, linkcheck, schema
+from videnbank.cli import main
 from videnbank.council import load_council
 from videnbank.issueform import FORM, convert
 from videnbank.load import load_bank
+from videnbank.problems import Problem
+from videnbank.settings import Settings, Site
+from videnbank.site import Plan, problem_plan
 from videnbank.source import Source
 from videnbank.validation import translate
 
@@ -307,3 +312,73 @@ def test_issue_form_words_are_converted_back(status: str, role: str, sector: str
     meta = yaml.safe_load(submission.text.split("---")[1])
     assert (meta["status"], meta["rådets_rolle"], meta["aktører"][0]["sektor"]) == stored
     assert meta["aktører"][0]["type"] == "gruppe"
+
+
+# --- counts and plurals -----------------------------------------------------------------------
+
+
+def _cli(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--rod", str(root), *args], env={"GITHUB_ACTIONS": ""})
+
+
+def test_tjek_of_one_file_counts_that_file_and_speaks_in_the_singular(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "site")
+    story = root / "stories" / "folkemoedet-i-silkeborg.md"
+    clean = _cli(root, "tjek", str(story))
+    assert clean.exit_code == 0 and clean.output.rstrip().endswith("Tjekkede 1 fil: ingen problemer."), clean.output
+    story.write_text(story.read_text(encoding="utf-8").replace("status: igang", "status: måske"), encoding="utf-8")
+    one = _cli(root, "tjek", str(story))
+    assert one.exit_code == 1
+    assert one.output.rstrip().endswith("Tjekkede 1 fil: 1 problem. Ret det, og kør tjek igen."), one.output
+    two = _cli(root, "tjek", str(story), str(root / "stories" / "viden-og-gode-historier.md"))
+    assert "Tjekkede 2 filer: 1 problem. Ret det" in two.output
+    whole = _cli(root, "tjek")
+    # Every content file: the Markdown files of the content folders, and council.yml.
+    files = sum(len(list((root / d).rglob("*.md"))) for d in ("stories", "principles", "methods", "docs")) + 1
+    assert f"Tjekkede {files} filer: 1 problem. Ret det, og kør tjek igen." in whole.output, whole.output
+
+
+def test_problem_page_speaks_in_the_singular_and_plural(tmp_path: Path) -> None:
+    settings = Settings(root=tmp_path, site=Site("Videnbank", "/", None), docs_dir=tmp_path / "docs")
+    problem = Problem("stories/x.md", 3, "status", "ukendt værdi 'måske'", "brug en af: ide, igang, afsluttet")
+    one = problem_plan(Plan(problems=[problem]), settings)
+    views = [p.view["count"] for p in one.pages.values()]
+    assert views and set(views) == {"Der er 1 problem i indholdet. Ret det, og gem filen: siden opdaterer sig selv."}
+    two = problem_plan(Plan(problems=[problem, problem]), settings)
+    assert {p.view["count"] for p in two.pages.values()} == {
+        "Der er 2 problemer i indholdet. Ret dem, og gem filen: siden opdaterer sig selv."}
+
+
+# --- links: every external link of every content file ------------------------------------------
+
+
+def test_links_finds_every_external_link_of_every_content_file(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "site", ("council.yml", "principles", "methods", "mkdocs.yml"))
+    base = "https://eksempel.example"
+    council = yaml.safe_load((root / "council.yml").read_text(encoding="utf-8"))
+    council["sekretariat"]["web"] = f"{base}/raadet-web"
+    council["medlemmer_kilde"]["link"] = f"{base}/raadet-kilde"
+    (root / "council.yml").write_text(yaml.safe_dump(council, allow_unicode=True), encoding="utf-8")
+    good = STORY.replace("kontakt:\n  organisation: Haveforeningen\n", (
+        f"kontakt:\n  organisation: Haveforeningen\n  web: {base}/kontakt-web\n"
+        f"kilder:\n  - titel: A\n    udgiver: B\n    link: {base}/kilde\n"
+        f"links:\n  - titel: C\n    url: {base}/link\n"
+    )).replace("Vi lavede en.", f"Vi lavede [en]({base}/tekst) og [en til][ref].\n\n[ref]: {base}/reference")
+    # A story with another problem (and an http:// link) still has its links checked.
+    broken = STORY.replace("status: igang", "status: måske\nlinks:\n  - titel: D\n    url: http://eksempel.example/http")
+    principle = next((root / "principles").glob("*.md"))
+    method = next((root / "methods").glob("*.md"))
+    principle.write_text(principle.read_text(encoding="utf-8") + f"\nSe <{base}/princip>.\n", encoding="utf-8")
+    method.write_text(method.read_text(encoding="utf-8") + f"\nSe [her]({base}/metode).\n", encoding="utf-8")
+    write_tree(root, {"stories/god.md": good, "stories/mappe/defekt.md": broken,
+                      "docs/om.md": f"# Om\n\nLæs [mere]({base}/docs).\n",
+                      "stories/.skjult.md": f"[x]({base}/skjult)"})
+    found = linkcheck.external_links(root)
+    assert found == {
+        f"{base}/kontakt-web": ["stories/god.md"], f"{base}/kilde": ["stories/god.md"],
+        f"{base}/link": ["stories/god.md"], f"{base}/tekst": ["stories/god.md"],
+        f"{base}/reference": ["stories/god.md"], "http://eksempel.example/http": ["stories/mappe/defekt.md"],
+        f"{base}/princip": [principle.relative_to(root).as_posix()],
+        f"{base}/metode": [method.relative_to(root).as_posix()],
+        f"{base}/docs": ["docs/om.md"], f"{base}/raadet-web": ["council.yml"], f"{base}/raadet-kilde": ["council.yml"],
+    }

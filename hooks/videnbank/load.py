@@ -230,7 +230,7 @@ def _publication(src: Source, entry: Entry[Any] | None) -> str | None:
     """The story's publication state: from the checked front matter, or, when other fields have
     problems, as written (so UDFYLD is reported together with them, not after they are fixed)."""
     if entry is not None:
-        return str(getattr(entry.meta, "publication", "kladde"))
+        return str(getattr(entry.meta, "publication", DRAFT))
     written = src.data.get("publicering") if isinstance(src.data, dict) else None
     state = slugify(written) if isinstance(written, str) else None
     return state if state in PUBLICATION else None
