@@ -3,17 +3,19 @@ no invitation to invent a principle, the review state named as such, and an issu
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
 import typing
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 from click.testing import CliRunner, Result
 from conftest import REPO, build_ok, copy_site, html, mini_bank, write_tree
 from pydantic_core import core_schema
-from videnbank import issueform, linkcheck, schema
+from videnbank import clitext, issueform, linkcheck, schema
 from videnbank.cli import main
 from videnbank.council import load_council
 from videnbank.issueform import FORM, convert
@@ -382,3 +384,42 @@ def test_links_finds_every_external_link_of_every_content_file(tmp_path: Path) -
         f"{base}/metode": [method.relative_to(root).as_posix()],
         f"{base}/docs": ["docs/om.md"], f"{base}/raadet-web": ["council.yml"], f"{base}/raadet-kilde": ["council.yml"],
     }
+
+
+# --- click's own messages -----------------------------------------------------------------------
+
+
+def _click_messages() -> dict[str, set[str]]:
+    """Every message click writes through gettext, read from click's source: module -> messages."""
+    found: dict[str, set[str]] = {}
+    for file in sorted(Path(click.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"_", "ngettext"}:
+                texts = {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+                found.setdefault(f"click.{file.stem}", set()).update(texts)
+    return found
+
+
+def test_every_click_message_has_its_danish_text() -> None:
+    messages = _click_messages()
+    assert sum(len(m) for m in messages.values()) > 60
+    missing = sorted(m for texts in messages.values() for m in texts if m not in clitext._CLICK_DANISH)
+    assert missing == []
+    # click._winconsole imports only on Windows (its one message is translated above all the same).
+    assert set(messages) - {"click._winconsole"} <= {m.__name__ for m in clitext._CLICK_MODULES}
+    for module in clitext._CLICK_MODULES:
+        assert getattr(module, "_", clitext._danish_gettext) is clitext._danish_gettext, module.__name__
+
+
+@pytest.mark.parametrize("args", [
+    ["byg", "--motor", "x"], ["links", "--timeout", "abc"], ["tjk"], ["ny", "a", "b"], ["--nej"],
+    ["tjek", "--rod"], ["fra-issue"], ["fra-issue", "/findes/ikke.md"], ["skema", "--ud"], [],
+])
+def test_click_speaks_danish_to_a_contributor(args: list[str], tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "site", ("mkdocs.yml", "principles", "methods"))
+    result = CliRunner().invoke(main, ["--rod", str(root), *args])
+    assert result.exit_code in {0, 1, 2}
+    assert isinstance(result.exception, SystemExit | None), result.exception
+    english = re.compile(r"\b(Usage|Error|Try|Invalid|Missing|No such|is not|does not|Got|Options|Commands|"
+                         r"Show this|exist|unexpected|requires|option)\b")
+    assert not english.search(result.output), result.output
