@@ -32,6 +32,7 @@ ONLY_ENV = "VIDENBANK_KUN"
 UNSAFE_TEST_ENV = "VIDENBANK_USIKKER_TEST"
 SITE_URL_ENV = "VIDENBANK_SITE_URL"
 STATEMENT_ENV = "VIDENBANK_TILGAENGELIGHEDSERKLAERING"
+SECRETARIAT_EMAIL_ENV = "VIDENBANK_SEKRETARIAT_EMAIL"
 WATCHED = ("stories", "principles", "methods", COUNCIL_FILE)
 
 
@@ -53,6 +54,7 @@ def settings_from(config: Mapping[str, Any], env: Mapping[str, str]) -> site.Set
         root=root, site=about, docs_dir=Path(config["docs_dir"]),
         preview=_yes(env.get(PREVIEW_ENV)), only=only, check_markup=env.get(UNSAFE_TEST_ENV) != "1",
         repository=repository, edit_base=_edit_base(repository, config.get("edit_uri")),
+        secretariat_email=env.get(SECRETARIAT_EMAIL_ENV) or (config.get("extra") or {}).get("sekretariat_email"),
     )
 
 

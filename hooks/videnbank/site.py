@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from . import docs, export, facets, gitdates, schema, startguide, urls, views
+from . import docs, export, facets, gitdates, schema, startguide, urls, views, writing
 from .council import COUNCIL_FILE, Council, composition_notices, load_council
 from .derive import Catalogue
 from .evaluation import evaluate
@@ -95,6 +95,7 @@ class Settings:
     check_markup: bool = True
     repository: str | None = None
     edit_base: str | None = None  # the repository's edit address, to which a file's path is added
+    secretariat_email: str | None = None  # where the writing page's mail link goes
 
 
 def build_plan(settings: Settings) -> Plan:
@@ -127,6 +128,12 @@ def build_plan(settings: Settings) -> Plan:
     plan.add(Page(guide_src, "Startguide: principper og metoder", "startguide.html",
                   {"kind": "startguide", "title": "Startguide: principper og metoder",
                    "body_html": render(startguide.markdown(catalogue), guide_src, "startguide")}))
+    vocabulary = schema.Vocabulary({p.slug: p.meta.name for p in catalogue.principles},
+                                   {m.slug: m.meta.name for m in catalogue.methods})
+    plan.add(Page(urls.src_uri(urls.WRITE), writing.TITLE, "skriv.html",
+                  writing.view(vocabulary, secretariat_email=settings.secretariat_email,
+                               repository=settings.repository),
+                  writing.DESCRIPTION, search=False))
     _hand_written_pages(plan, catalogue, settings, hand_written, render)
     _on_every_page(plan, catalogue, settings)
     plan.assets += [Asset(src, content) for src, content in open_data.items()]

@@ -20,6 +20,9 @@ DATA_SCHEMA = "data/historier.schema.json"
 DATA_CSV = "data/historier.csv"
 SITE_FEED = "feeds/historier.xml"
 SEARCH = "pagefind/"
+CONTRIBUTE = "bidrag/"
+WRITE = "bidrag/skriv/"
+ISSUE_TEMPLATE = "historie.yml"
 
 # The folders whose pages are generated one per content file and kept out of the navigation.
 GENERATED_FOLDERS = (STORIES, PRINCIPLES, METHODS)
@@ -54,6 +57,12 @@ def method(slug: str, number: int = 1) -> str:
 
 def principle_feed(slug: str) -> str:
     return f"feeds/{PRINCIPLES}{slug}.xml"
+
+
+def issue_form(repository: str) -> str:
+    """The repository's new-issue address with the form 'Indsend en historie' chosen; the writing
+    page adds ``&title=…&<field id>=…`` to fill it in."""
+    return f"{repository.rstrip('/')}/issues/new?template={ISSUE_TEMPLATE}"
 
 
 def src_uri(address: str) -> str:
