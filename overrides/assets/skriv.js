@@ -338,7 +338,8 @@
     if (period && period["slut"] !== undefined && period["start"] === undefined) {
       problems[byTarget["periode.start"].name] = "Der er en slut, men ingen start. Skriv, hvornår det begyndte, fx 2019.";
     }
-    if (period && period["start"] && period["slut"]) {
+    var date = new RegExp("^(?:" + byTarget["periode.start"].pattern + ")$");
+    if (period && date.test(period["start"] || "") && date.test(period["slut"] || "")) {
       var common = Math.min(period["start"].length, period["slut"].length);
       if (period["slut"].slice(0, common) < period["start"].slice(0, common)) {
         problems[byTarget["periode.slut"].name] = "Perioden slutter, før den starter. Byt om på start og slut, eller ret årstallet.";
