@@ -61,3 +61,11 @@ def test_the_page_is_built_with_the_mail_and_issue_addresses(shipped_site) -> No
     assert consent is not None
     guide = html(shipped_site, urls.CONTRIBUTE)
     assert guide.find(id=writing.CONSENT_ANCHOR) is not None
+
+
+def test_bidrag_names_the_writing_page_first(shipped_site) -> None:  # type: ignore[no-untyped-def]
+    soup = html(shipped_site, urls.CONTRIBUTE)
+    first = soup.select_one("article ul li")
+    assert first is not None and "Skriv en historie" in first.get_text()
+    link = first.select_one("a")
+    assert link is not None and link["href"] == "skriv/"

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import html
 import json
+import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -198,7 +199,8 @@ def _hand_written_pages(
     vocabulary = schema.Vocabulary({p.slug: p.meta.name for p in catalogue.principles},
                                    {m.slug: m.meta.name for m in catalogue.methods})
     for doc in hand_written.pages:
-        text = doc.body + docs.repository_links(settings.repository)
+        to_write = posixpath.relpath(urls.src_uri(urls.WRITE), posixpath.dirname(doc.src_uri) or ".")
+        text = doc.body + docs.repository_links(settings.repository) + docs.write_link(to_write)
         if schema.GUIDE_MARKER in text:
             text = schema.render_guide(text, schema.story_schema(vocabulary))
         body = render(text, doc.src_uri, doc.path)
@@ -271,7 +273,7 @@ def _listings(plan: Plan, catalogue: Catalogue) -> None:
 
 def _generated_sources(catalogue: Catalogue, council: Council | None) -> set[str]:
     """The source names of the pages this plan makes, for links from hand-written pages."""
-    addresses = [urls.STORIES, urls.PRINCIPLES, urls.METHODS, urls.EVALUATION, urls.STARTGUIDE]
+    addresses = [urls.STORIES, urls.PRINCIPLES, urls.METHODS, urls.EVALUATION, urls.STARTGUIDE, urls.WRITE]
     addresses += [urls.story(s.slug) for s in catalogue.stories]
     addresses += [urls.principle(p.slug) for p in catalogue.principles]
     addresses += [urls.method(m.slug) for m in catalogue.methods]
