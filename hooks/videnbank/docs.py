@@ -15,7 +15,6 @@ from pathlib import Path
 from . import safety
 from .load import SYMLINK_PROBLEM
 from .problems import Problem, choose_from
-from .schema import GUIDE_MARKER
 from .source import read_source
 
 PAGE_TEMPLATE = "side.html"
@@ -29,6 +28,8 @@ HIDE = ("navigation", "toc", "footer", "path", "tags")
 # In docs/bidrag.md: what follows this line is for people who write stories as files with git (the
 # field table, the limits). It goes into CONTRIBUTING.md, not on the public page, which links there.
 GUIDE_ONLY = "<!-- videnbank:kun-i-vejledningen -->"
+# In docs/bidrag.md: where the field table from the story schema goes (schema.render_guide).
+GUIDE_MARKER = "<!-- videnbank:felttabel -->"
 _H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 

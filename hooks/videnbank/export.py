@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import urls
 from .derive import Catalogue, StoryEntry
 from .model import Method, Principle, Reference, Story
+from .settings import Site
 
 FORMAT_VERSION = 1
 FEED_LENGTH = 50
@@ -54,18 +55,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 principle_feed = urls.principle_feed
-
-
-@dataclass(frozen=True)
-class Site:
-    """Where the site lives: its name, its absolute address (ending in '/') and its reuse terms."""
-
-    name: str
-    url: str
-    licence: str | None = None
-
-    def link(self, path: str = "") -> str:
-        return self.url + path
 
 
 # --- the JSON document and its schema ------------------------------------------------------------

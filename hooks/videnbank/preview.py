@@ -1,9 +1,11 @@
-"""The local preview server answers only its own host names (DNS rebinding).
+"""The local preview (``./dev serve``, ``videnbank vis``): what it watches, the port it takes,
+and a server that answers only its own host names (DNS rebinding).
 
 A web page on another site can point its own host name at 127.0.0.1 (DNS rebinding) and make
 the reader's browser send requests to a preview running there, then read the answers: drafts
 included. Such a request carries the other site's name in ``Host``, so the preview refuses every
-``Host`` that is not its own. Plain WSGI, no MkDocs: ``videnbank vis`` uses it, and
+``Host`` that is not its own. Plain WSGI, no MkDocs at import (only ``serve_own_hosts_only``
+imports it, when ``videnbank vis`` runs): ``videnbank vis`` uses it, and
 :func:`guard` wraps any WSGI server that has ``get_app``/``set_app`` (MkDocs' LiveReloadServer,
 e.g. from an ``on_serve`` hook for ``mkdocs serve``).
 """
@@ -11,11 +13,25 @@ e.g. from an ``on_serve`` hook for ``mkdocs serve``).
 from __future__ import annotations
 
 import ipaddress
+import logging
+import os
+import socket
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from .council import COUNCIL_FILE
+from .settings import ONLY_ENV
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+# The content outside docs/ that a preview (mkdocs serve) rebuilds on when it changes.
+WATCHED = ("stories", "principles", "methods", COUNCIL_FILE)
+
+
+def watched(root: Path) -> list[Path]:
+    return [root / name for name in WATCHED if (root / name).exists()]
 
 
 def own_hosts(address: str, port: int) -> frozenset[str]:
@@ -63,3 +79,69 @@ def guard(server: S, address: str, port: int) -> S:
 
     server.set_app(guarded)
     return server
+
+
+# `./dev serve` holds 8000; the preview takes it when it is free, else the next free one.
+PREVIEW_PORT = 8000
+
+
+def _port_free(address: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((address, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(address: str, wanted: int, tries: int = 20) -> int:
+    """``wanted`` if nothing listens there, else the next free port above it, else any free port."""
+    for port in range(wanted, wanted + tries):
+        if _port_free(address, port):
+            return port
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.bind((address, 0))
+        return int(probe.getsockname()[1])
+
+
+class PreviewLog(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.name.startswith("mkdocs.plugins.videnbank")
+
+
+def serve_own_hosts_only(address: str, port: int) -> None:
+    """Make ``mkdocs serve`` (used by ``vis``) refuse requests for any other host name."""
+    from mkdocs.commands import serve as mkdocs_serve
+    from mkdocs.livereload import LiveReloadServer
+
+    hosts = own_hosts(address, port)
+
+    class OwnHostsOnly(LiveReloadServer):
+        def serve_request(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+            refused = foreign_host(environ, hosts, start_response)
+            if refused is not None:
+                return refused
+            served: Iterable[bytes] = super().serve_request(environ, start_response)
+            return served
+
+    setattr(mkdocs_serve, "LiveReloadServer", OwnHostsOnly)  # noqa: B010 - a module attribute, patched on purpose
+
+
+def serve_stories(root: Path, stories: list[Path], address: str, port: int) -> None:
+    """``mkdocs serve`` of a site with only ``stories`` (drafts shown), answering only its own host
+    names, its log reduced to what concerns the bank. Runs until stopped; OSError if the port is taken."""
+    from mkdocs.commands.serve import serve
+
+    serve_own_hosts_only(address, port)
+    os.environ[ONLY_ENV] = os.pathsep.join(str(s) for s in stories)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    handler = logging.StreamHandler()
+    handler.addFilter(PreviewLog())
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.INFO)
+    dev_addr = f"{address}:{port}"
+    serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, site_url=f"http://{dev_addr}/")
