@@ -19,6 +19,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .contentrules import ClothesExtension
 from .safety import sanitize_html
 
 EXTENSIONS = ["tables", "fenced_code", "attr_list", "admonition", "sane_lists"]
@@ -106,6 +107,7 @@ class Renderer:
             extensions=[
                 *EXTENSIONS,
                 _LinkExtension(self.state),
+                ClothesExtension(),
                 "toc",
             ],
             extension_configs={"toc": {"permalink": "#", "permalink_title": PERMALINK_TITLE}},

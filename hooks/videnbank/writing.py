@@ -66,7 +66,7 @@ def _pattern(node: dict[str, Any]) -> str | None:
 
 def _input_type(doc: FieldDoc | None) -> str:
     pattern = _pattern(doc.node) if doc else None
-    if pattern and pattern.startswith("^https?"):
+    if pattern and pattern.startswith("^https"):
         return "url"
     if pattern and "@" in pattern:
         return "email"
@@ -129,7 +129,7 @@ def view(vocab: Vocabulary, *, secretariat_email: str | None, repository: str | 
         "required_sections": list(REQUIRED_SECTIONS),
         "state": SUBMITTED_STATE,
         "sectors": SECTORS,
-        "actor_kinds": list(ACTOR_KINDS),
+        "actor_kinds": ACTOR_KINDS,
         "principles": vocab.principles,
         "transliteration": {chr(k): v for k, v in _TRANSLIT.items()},
         "max_slug": MAX_SLUG_CHARS,

@@ -178,8 +178,10 @@
       }
       var actor = { "navn": match[1].trim(), "sektor": sectors[sector] };
       if (inside.length > 1) {
-        var kind = slugify(inside.slice(1).join(","));
-        if (config.actor_kinds.indexOf(kind) < 0) {
+        var kinds = {};
+        Object.keys(config.actor_kinds).forEach(function (k) { kinds[k] = k; kinds[slugify(config.actor_kinds[k])] = k; });
+        var kind = kinds[slugify(inside.slice(1).join(","))];
+        if (!kind) {
           problems.push("Linje " + n + ": ukendt type »" + inside.slice(1).join(", ") + "«. Skriv », gruppe« efter sektoren for en gruppe af personer, ellers intet.");
           return;
         }
@@ -188,6 +190,11 @@
       out.push(actor);
     });
     return out;
+  }
+
+  /* The model takes only https:// addresses (model.WebAddress). */
+  function insecure(n, address) {
+    return "Linje " + n + ": »" + address + "« starter med http://, som ikke er krypteret. Skriv adressen med https:// foran.";
   }
 
   function readSources(raw, problems) {
@@ -202,7 +209,10 @@
       var source = { "titel": parts[0], "udgiver": parts[1] };
       parts.slice(2).forEach(function (part) {
         if (/^\d{4}$/.test(part)) source["år"] = parseInt(part, 10);
-        else if (/^https?:\/\/\S+$/.test(part)) source["link"] = part;
+        else if (/^https?:\/\/\S+$/.test(part)) {
+          if (/^http:/i.test(part)) problems.push(insecure(n, part));
+          else source["link"] = part;
+        }
         else if (part) problems.push("Linje " + n + ": »" + part + "« er hverken et årstal eller en webadresse. Skriv året med fire cifre og adressen med https://.");
       });
       out.push(source);
@@ -216,6 +226,10 @@
       var match = /^(.*?)[\s:–-]*<?(https?:\/\/[^\s>]+)>?\s*$/.exec(line);
       if (!match) {
         problems.push("Linje " + (i + 1) + " »" + line + "« har ingen webadresse til sidst. Skriv teksten og derefter adressen, der starter med https://.");
+        return;
+      }
+      if (/^http:/i.test(match[2])) {
+        problems.push(insecure(i + 1, match[2]));
         return;
       }
       out.push({ "titel": match[1].trim() || match[2], "url": match[2] });
