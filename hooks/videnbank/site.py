@@ -27,6 +27,7 @@ from .derive import Catalogue
 from .evaluation import evaluate
 from .load import Entry, load_bank
 from .problems import Problem
+from .rebuild import Memo
 from .render import Renderer
 from .safety import image_source
 from .settings import Settings, Site
@@ -100,11 +101,13 @@ class Plan:
         self.pages[page.src_uri] = page
 
 
-def build_plan(settings: Settings) -> Plan:
+def build_plan(settings: Settings, memo: Memo | None = None) -> Plan:
     """Load, check, derive and render the whole bank. Problems are collected in ``plan.problems``;
-    the plan's pages are only complete when there are none."""
+    the plan's pages are only complete when there are none. ``memo``: the live preview's results
+    of earlier rebuilds, keyed by their inputs (rebuild.py)."""
     plan = Plan()
-    bank = load_bank(settings.root, only=settings.only, check_markup=settings.check_markup)
+    bank = load_bank(settings.root, only=settings.only, check_markup=settings.check_markup,
+                     memo=memo.stories if memo else None)
     method_names = {m.slug: m.meta.name for m in bank.methods}
     council, council_problems = load_council(settings.root, method_names, check_markup=settings.check_markup)
     hand_written = docs.load_docs(settings.docs_dir, settings.root, check_markup=settings.check_markup)
@@ -116,7 +119,7 @@ def build_plan(settings: Settings) -> Plan:
     plan.notices = [f"rådets sammensætning: {n}" for n in notices]
     open_data = export.files(catalogue, settings.site)
     known = {f.src_uri for f in hand_written.files} | _generated_sources(catalogue, council) | set(open_data)
-    render = _Render(plan, Renderer(known))
+    render = _Render(plan, Renderer(known), memo)
 
     _content_pages(plan, catalogue, settings, render)
     _listings(plan, catalogue)
@@ -145,11 +148,11 @@ def build_plan(settings: Settings) -> Plan:
 class _Render:
     """The one renderer, noting each link to a page that does not exist as a problem of the file."""
 
-    def __init__(self, plan: Plan, renderer: Renderer) -> None:
-        self.plan, self.renderer = plan, renderer
+    def __init__(self, plan: Plan, renderer: Renderer, memo: Memo | None = None) -> None:
+        self.plan, self.renderer, self.memo = plan, renderer, memo
 
     def __call__(self, text: str, src_uri: str, path: str) -> str:
-        result = self.renderer.render(text, src_uri)
+        result = self.memo.render(self.renderer, text, src_uri) if self.memo else self.renderer.render(text, src_uri)
         for target in result.broken_links:
             self.plan.problems.append(Problem(
                 path, _line_of(text, target), "tekst", f"linket '{target}' peger på en side, der ikke findes",
