@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import html
 import json
+import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,12 +22,13 @@ from typing import Any
 
 import yaml
 
-from . import docs, export, facets, gitdates, schema, startguide, urls, views
+from . import docs, export, facets, gitdates, schema, startguide, urls, views, writing
 from .council import COUNCIL_FILE, Council, composition_notices, load_council
 from .derive import Catalogue
 from .evaluation import evaluate
 from .load import Entry, load_bank
 from .problems import Problem
+from .rebuild import Memo
 from .render import Renderer
 from .safety import image_source
 from .settings import Settings, Site
@@ -100,11 +102,13 @@ class Plan:
         self.pages[page.src_uri] = page
 
 
-def build_plan(settings: Settings) -> Plan:
+def build_plan(settings: Settings, memo: Memo | None = None) -> Plan:
     """Load, check, derive and render the whole bank. Problems are collected in ``plan.problems``;
-    the plan's pages are only complete when there are none."""
+    the plan's pages are only complete when there are none. ``memo``: the live preview's results
+    of earlier rebuilds, keyed by their inputs (rebuild.py)."""
     plan = Plan()
-    bank = load_bank(settings.root, only=settings.only, check_markup=settings.check_markup)
+    bank = load_bank(settings.root, only=settings.only, check_markup=settings.check_markup,
+                     memo=memo.stories if memo else None)
     method_names = {m.slug: m.meta.name for m in bank.methods}
     council, council_problems = load_council(settings.root, method_names, check_markup=settings.check_markup)
     hand_written = docs.load_docs(settings.docs_dir, settings.root, check_markup=settings.check_markup)
@@ -116,7 +120,7 @@ def build_plan(settings: Settings) -> Plan:
     plan.notices = [f"rådets sammensætning: {n}" for n in notices]
     open_data = export.files(catalogue, settings.site)
     known = {f.src_uri for f in hand_written.files} | _generated_sources(catalogue, council) | set(open_data)
-    render = _Render(plan, Renderer(known))
+    render = _Render(plan, Renderer(known), memo)
 
     _content_pages(plan, catalogue, settings, render)
     _listings(plan, catalogue)
@@ -131,6 +135,12 @@ def build_plan(settings: Settings) -> Plan:
     plan.add(Page(guide_src, "Startguide: principper og metoder", "startguide.html",
                   {"kind": "startguide", "title": "Startguide: principper og metoder",
                    "body_html": render(startguide.markdown(catalogue), guide_src, "startguide")}))
+    vocabulary = schema.Vocabulary({p.slug: p.meta.name for p in catalogue.principles},
+                                   {m.slug: m.meta.name for m in catalogue.methods})
+    plan.add(Page(urls.src_uri(urls.WRITE), writing.TITLE, "skriv.html",
+                  writing.view(vocabulary, secretariat_email=settings.secretariat_email,
+                               repository=settings.repository),
+                  writing.DESCRIPTION, search=False))
     _hand_written_pages(plan, catalogue, settings, hand_written, render)
     _on_every_page(plan, catalogue, settings)
     plan.assets += [Asset(src, content) for src, content in open_data.items()]
@@ -145,11 +155,11 @@ def build_plan(settings: Settings) -> Plan:
 class _Render:
     """The one renderer, noting each link to a page that does not exist as a problem of the file."""
 
-    def __init__(self, plan: Plan, renderer: Renderer) -> None:
-        self.plan, self.renderer = plan, renderer
+    def __init__(self, plan: Plan, renderer: Renderer, memo: Memo | None = None) -> None:
+        self.plan, self.renderer, self.memo = plan, renderer, memo
 
     def __call__(self, text: str, src_uri: str, path: str) -> str:
-        result = self.renderer.render(text, src_uri)
+        result = self.memo.render(self.renderer, text, src_uri) if self.memo else self.renderer.render(text, src_uri)
         for target in result.broken_links:
             self.plan.problems.append(Problem(
                 path, _line_of(text, target), "tekst", f"linket '{target}' peger på en side, der ikke findes",
@@ -197,7 +207,8 @@ def _hand_written_pages(
     vocabulary = schema.Vocabulary({p.slug: p.meta.name for p in catalogue.principles},
                                    {m.slug: m.meta.name for m in catalogue.methods})
     for doc in hand_written.pages:
-        text = doc.body + docs.repository_links(settings.repository)
+        to_write = posixpath.relpath(urls.src_uri(urls.WRITE), posixpath.dirname(doc.src_uri) or ".")
+        text = doc.body + docs.repository_links(settings.repository) + docs.write_link(to_write)
         if docs.GUIDE_MARKER in text:
             text = schema.render_guide(text, schema.story_schema(vocabulary))
         body = render(text, doc.src_uri, doc.path)
@@ -289,7 +300,7 @@ def _listings(plan: Plan, catalogue: Catalogue) -> None:
 
 def _generated_sources(catalogue: Catalogue, council: Council | None) -> set[str]:
     """The source names of the pages this plan makes, for links from hand-written pages."""
-    addresses = [urls.STORIES, urls.PRINCIPLES, urls.METHODS, urls.EVALUATION, urls.STARTGUIDE]
+    addresses = [urls.STORIES, urls.PRINCIPLES, urls.METHODS, urls.EVALUATION, urls.STARTGUIDE, urls.WRITE]
     addresses += [urls.story(s.slug) for s in catalogue.stories]
     addresses += [urls.principle(p.slug) for p in catalogue.principles]
     addresses += [urls.method(m.slug) for m in catalogue.methods]
