@@ -184,3 +184,9 @@ def repository_links(repository: str | None) -> str:
         f"[repository]: {repository}",
         "",
     ])
+
+
+def write_link(address: str) -> str:
+    """The link definition ``[skriv]`` for the writing page "Skriv en historie", which docs/bidrag.md
+    (and so CONTRIBUTING.md) points to: relative on the site, absolute in CONTRIBUTING.md."""
+    return f"\n[skriv]: {address}\n"
