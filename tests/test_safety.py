@@ -19,7 +19,8 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, REPO, build_ok, copy_site, html, write_tree
 from videnbank.load import load_bank
-from videnbank.safety import MAX_IMAGE_BYTES, html_problem, sanitize_html
+from videnbank.render import html_problem, sanitize_html
+from videnbank.safety import MAX_IMAGE_BYTES
 
 CORPUS: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "xss" / "vectors.yml").read_text(encoding="utf-8"))
 VECTORS: list[dict[str, Any]] = CORPUS["vectors"]
