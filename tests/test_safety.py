@@ -357,3 +357,12 @@ def test_code_span_scan_is_linear_on_a_run_of_backticks() -> None:
         assert without_code_spans("x" + "`" * n) == "x" + "`" * n
         assert without_code_spans("x" + " `" * n)  # many runs of one backtick: each pair is a span
     assert time.process_time() - start < 0.5
+
+
+def test_a_link_urllib_cannot_read_is_rendered_not_a_traceback() -> None:
+    """'http://[x' is no address urllib can split (ValueError); the page still renders, without it."""
+    from videnbank.render import Renderer
+
+    for text in ("[a](http://[x)", "[a](//[x)", "[a]: http://[x\n\n[a]"):
+        rendered = Renderer().render(text, "historier/x/index.md")
+        assert rendered.html == "<p><a>a</a></p>" and rendered.broken_links == []

@@ -177,7 +177,10 @@ class _State:
     broken: list[str] = field(default_factory=list)
 
     def resolve(self, target: str) -> str:
-        parts = urlsplit(target)
+        try:
+            parts = urlsplit(target)
+        except ValueError:  # not an address urllib can read ('https://x.dk [a'): no page of ours either
+            return target
         if parts.scheme or parts.netloc or target.startswith(("/", "#", "?")) or not parts.path:
             return target
         source = posixpath.normpath(posixpath.join(posixpath.dirname(self.src_uri), parts.path))
