@@ -365,4 +365,4 @@ def test_a_link_urllib_cannot_read_is_rendered_not_a_traceback() -> None:
 
     for text in ("[a](http://[x)", "[a](//[x)", "[a]: http://[x\n\n[a]"):
         rendered = Renderer().render(text, "historier/x/index.md")
-        assert rendered.html == "<p><a>a</a></p>" and rendered.broken_links == []
+        assert ">a</a></p>" in rendered.html and rendered.broken_links == []
