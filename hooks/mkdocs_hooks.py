@@ -117,4 +117,4 @@ def on_build_error(error: Exception) -> None:
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     for path in preview.watched(_current().settings.root):
         server.watch(str(path))
-    return preview.guard(server, *config.dev_addr)  # drafts are shown: answer only our own host name
+    return preview.guard(server, *config.dev_addr, _current().settings.root)  # own host names; the policy

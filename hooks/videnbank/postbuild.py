@@ -7,16 +7,13 @@ The MkDocs hook feeds each page to a ``Finisher`` as it is written; for ProperDo
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import ctypes
-import functools
 import gc
-import hashlib
 import re
 from pathlib import Path
 
-from . import searchindex, urls
+from . import csp, searchindex, urls
 from .settings import Settings
 from .site import SEARCH_EXCLUDE
 from .words import plural
@@ -24,54 +21,6 @@ from .words import plural
 
 class BuildError(Exception):
     """The build cannot finish (message in Danish)."""
-
-
-# --- the security policy -------------------------------------------------------------------------
-
-_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
-_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
-_SRC = re.compile(r"\bsrc\s*=", re.IGNORECASE)
-_HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
-_JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
-POLICY = (
-    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "style-src 'self' 'unsafe-inline'; script-src 'self' 'wasm-unsafe-eval'{hashes}"
-)
-
-
-def policy(html: str) -> str:
-    """The page's Content-Security-Policy: only the site's own files, and the page's own inline
-    scripts by their hashes."""
-    hashes: list[str] = []
-    for match in _SCRIPT.finditer(html):
-        if (token := _script_hash(match.group("attrs"), match.group("body"))) and token not in hashes:
-            hashes.append(token)
-    return _policy(tuple(hashes))
-
-
-@functools.lru_cache(maxsize=1024)
-def _script_hash(attrs: str, body: str) -> str | None:
-    """The CSP hash of one inline script, or None for a script from a file or not JavaScript.
-    Cached: Material's inline scripts are the same on every page, so thousands of pages hash a few."""
-    kind = (m.group(1).lower() if (m := _TYPE.search(attrs)) else "")
-    if _SRC.search(attrs) or kind not in _JS_TYPES:
-        return None
-    digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
-    return f"'sha256-{digest}'"
-
-
-@functools.lru_cache(maxsize=256)
-def _policy(hashes: tuple[str, ...]) -> str:
-    return POLICY.format(hashes="".join(" " + h for h in hashes))
-
-
-def with_policy(html: str) -> str:
-    """``html`` with its policy as the first element of <head>."""
-    head = _HEAD.search(html)
-    if head is None:
-        return html
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(html)}">'
-    return html[:head.end()] + tag + html[head.end():]
 
 
 # --- the finish ----------------------------------------------------------------------------------
@@ -100,7 +49,9 @@ class Finisher:
     pages meant for search to Pagefind; ``finish`` writes the index."""
 
     def __init__(self, settings: Settings, *, policy: bool = True) -> None:
-        self.policy = policy  # off in mkdocs serve, whose live-reload script is added after the policy
+        # Off in mkdocs serve, whose live-reload script is added after the page is made: the
+        # preview server sends the policy as a header instead (preview.py).
+        self.policy = csp.Policy.for_build(settings.root / csp.OVERRIDES) if policy else None
         self.search: searchindex.Indexer | None = None
         if settings.only:
             return
@@ -112,9 +63,12 @@ class Finisher:
     def page(self, address: str, html: str) -> str:
         if self.search is not None and "data-pagefind-body" in html:
             self.search.add(address, searchable(html))
-        return with_policy(html) if self.policy else html
+        return self.policy.with_policy(html, address) if self.policy else html
 
     def finish(self, site_dir: Path) -> list[str]:
+        if self.policy is not None and (problem := self.policy.problem()):
+            self.close()
+            raise BuildError(problem)
         search, self.search = self.search, None
         if search is None:
             return ["forhåndsvisning af enkelte historier: søgningen bygges ikke"]

@@ -16,10 +16,11 @@ import ipaddress
 import logging
 import os
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from . import csp
 from .council import COUNCIL_FILE
 from .settings import ONLY_ENV
 
@@ -67,18 +68,49 @@ class _WSGIServer(Protocol):
 S = TypeVar("S", bound=_WSGIServer)
 
 
-def guard(server: S, address: str, port: int) -> S:
-    """Make ``server`` refuse requests for any host name but its own; returns it."""
+def guard(server: S, address: str, port: int, root: Path | None = None) -> S:
+    """Make ``server`` refuse requests for any host name but its own, and send every page with the
+    site's security policy as a header (csp.py: the scripts of the theme and of ``root``'s
+    overrides/, and MkDocs' live-reload call); returns it. What runs in the preview is then what
+    runs on the published site, where the policy is in each page."""
     hosts = own_hosts(address, port)
     app = server.get_app()
     assert app is not None, "the server has no application yet"
+    policy = csp.Policy.for_build(root / csp.OVERRIDES if root else None, serving=True)
 
     def guarded(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         refused = foreign_host(environ, hosts, start_response)
-        return refused if refused is not None else app(environ, start_response)
+        return refused if refused is not None else with_policy_header(app, policy, environ, start_response)
 
     server.set_app(guarded)
     return server
+
+
+def with_policy_header(
+    app: WSGIApplication, policy: csp.Policy, environ: WSGIEnvironment, start_response: StartResponse
+) -> list[bytes]:
+    """``app``'s answer, with a Content-Security-Policy header on every HTML page (made from the
+    page as served, live-reload script included; a script that is not known gets no hash)."""
+    held: list[Any] = []
+
+    def hold(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
+        held[:] = [status, headers, exc_info]
+        return lambda data: None
+
+    answer = app(environ, hold)
+    try:
+        body = b"".join(answer)
+    finally:
+        if hasattr(answer, "close"):
+            answer.close()
+    status, headers, exc_info = held
+    if any(k.lower() == "content-type" and v.lower().startswith("text/html") for k, v in headers):
+        value = policy.policy(body.decode("utf-8", "replace"))
+        policy.unknown.clear()
+        headers = [(k, v) for k, v in headers if k.lower() != "content-security-policy"]
+        headers.append(("Content-Security-Policy", value))
+    start_response(status, headers, exc_info)
+    return [body]
 
 
 # `./dev serve` holds 8000; the preview takes it when it is free, else the next free one.

@@ -105,11 +105,11 @@ def facts(catalogue: Catalogue, story: StoryEntry) -> list[View]:
         rows.append(_row("Resultater", _item(m.results.text, note=evaluated)))
     contact = [_item(m.contact.organisation)]
     if m.contact.email:
-        contact.append(_item(m.contact.email, f"mailto:{m.contact.email}"))
+        contact.append(_item(m.contact.email, urls.safe_link(f"mailto:{m.contact.email}")))
     if m.contact.phone:
         contact.append(_item(f"Tlf. {m.contact.phone}"))
     if m.contact.web:
-        contact.append(_item(m.contact.web, m.contact.web))
+        contact.append(_item(m.contact.web, urls.safe_link(m.contact.web)))
     rows.append(_row("Kontakt", *contact))
     return rows
 
@@ -169,10 +169,10 @@ def story(
         "body_html": body_html,
         "facts": facts(catalogue, entry),
         "images": [
-            {"src": urls.story_file(entry.slug, i.file.rsplit("/", 1)[-1]), "alt": i.alt, "credit": i.credit}
-            for i in m.images
+            {"src": src, "alt": i.alt, "credit": i.credit}
+            for i in m.images if (src := urls.safe_link(urls.story_file(entry.slug, i.file.rsplit("/", 1)[-1])))
         ],
-        "links": [{"title": link.title, "url": link.url} for link in m.links],
+        "links": [{"title": link.title, "url": urls.safe_link(link.url)} for link in m.links],
         "sources": sources(entry),
         "added": dates(m.added),
         "changed": dates(last_changed) if last_changed else None,
@@ -184,7 +184,7 @@ def story(
 
 def _reference(ref: Reference) -> View:
     """A source as one line of text (»Titel«, Udgiver, år) and its link, if it has one."""
-    return {"text": str(ref), "link": ref.link}
+    return {"text": str(ref), "link": urls.safe_link(ref.link)}
 
 
 def sources(entry: StoryEntry) -> list[View]:
@@ -231,6 +231,7 @@ def stories_page(catalogue: Catalogue, listing: Listing, facet_list: Sequence[Fa
         "title": "Historier",
         "number": listing.number,
         "subtitle": f"side {listing.number} af {listing.pages}" if listing.number > 1 else "",
+        "list_title": "Alle historier",
         "count": count,
         "first": listing.first,
         "cards": [card(catalogue, s) for s in listing.stories],
@@ -369,6 +370,9 @@ def _range(low: int | None, high: int | None) -> str:
 def council(catalogue: Catalogue, c: Council, notices: Sequence[str], body_html: str = "") -> View:
     r = c.rules
     data = c.model_dump(mode="json")
+    secretariat = data.get("secretariat") or {}
+    secretariat["web_url"] = urls.safe_link(secretariat.get("web"))
+    secretariat["email_url"] = urls.safe_link(f"mailto:{secretariat['email']}") if secretariat.get("email") else None
     members_range = _range(r.members_min, r.members_max)
     return {
         "kind": "council",
