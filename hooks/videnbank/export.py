@@ -439,6 +439,11 @@ def feeds(catalogue: Catalogue, site: Site) -> list[Feed]:
     ]
 
 
+def file_names(principles: Iterable[str]) -> list[str]:
+    """The paths of the open-data files ``files`` makes, from the principles' slugs alone."""
+    return [JSON_FILE, SCHEMA_FILE, CSV_FILE, SITE_FEED, *(principle_feed(p) for p in principles)]
+
+
 def files(catalogue: Catalogue, site: Site) -> dict[str, bytes]:
     """Every open-data file by its path in the built site."""
     stories = published(catalogue)

@@ -154,6 +154,20 @@ class Rendered:
     broken_links: list[str] = field(default_factory=list)
 
 
+def line_of(text: str, needle: str) -> int:
+    """The line (from 1) of ``text`` where ``needle`` first appears; 1 if it does not."""
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+def broken(target: str, src_uri: str, known: Container[str]) -> bool:
+    """Whether the link ``target`` on the page made from ``src_uri`` is meant for a page or file of
+    the site that is not in ``known`` (what ``Renderer.render`` reports as a broken link)."""
+    state = _State(src_uri, known)
+    state.resolve(target)
+    return bool(state.broken)
+
+
 class _Links(Treeprocessor):
     """Turn relative links to Markdown files into addresses, relative to the page; note the ones
     that point at nothing the site has."""

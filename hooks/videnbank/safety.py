@@ -34,7 +34,7 @@ from typing import Any
 
 from . import limits
 from .problems import Problem
-from .render import SCHEME, Renderer, html_problem, unsafe_scheme
+from .render import SCHEME, Renderer, html_problem, line_of, unsafe_scheme
 from .source import Loc, Source, field_path
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -174,7 +174,7 @@ def check_body_markup(src: Source, *, local_images: bool = False) -> None:
         _check_line_markup(src, line, text)
         if "![" in text:
             _check_line_images(src, line, text, local_images)
-    if len(src.problems) == before and (found := rendered_markup_problem(src.body)):
+    if len(src.problems) == before and (found := _rendered_pass(src)):
         src.problems.append(Problem(
             src.path, src.body_line, "tekst", f"teksten giver HTML, som ikke er tilladt ({found})",
             "skriv teksten med almindelig Markdown uden HTML, og link kun til https://-adresser",
@@ -318,6 +318,14 @@ def without_code_spans(text: str) -> str:
 # none of them, which matters at thousands of stories.
 _MARKUP_CHARS = re.compile(r"[<&\[{]")
 _renderer = Renderer()
+
+
+def _rendered_pass(src: Source) -> str | None:
+    """``rendered_markup_problem`` of the body; the links to the site's own pages it rendered go to ``src.links``."""
+    found = rendered_markup_problem(src.body)
+    if _MARKUP_CHARS.search(src.body):
+        src.links = [(t, src.body_line + line_of(src.body, t) - 1) for t in _renderer.state.broken]
+    return found
 
 
 def rendered_markup_problem(body: str) -> str | None:
