@@ -26,9 +26,12 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from . import contentrules
+
 # The one Python-Markdown configuration: pages, the checker's rendered pass (safety) and the open
-# data's plain-text summaries (export) all render with it.
-EXTENSIONS = ["tables", "fenced_code", "attr_list", "admonition", "sane_lists", "toc"]
+# data's plain-text summaries (export) all render with it (Renderer: these, the site's links, the
+# content rules' clothes, then the table of contents with permalinks).
+EXTENSIONS = ["tables", "fenced_code", "attr_list", "admonition", "sane_lists"]
 PERMALINK_TITLE = "Link til dette afsnit"
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {"toc": {"permalink": "#", "permalink_title": PERMALINK_TITLE}}
 
@@ -120,6 +123,7 @@ def sanitize_html(fragment: str) -> str:
         link_rel=None,
         strip_comments=True,
         filter_style_properties={"text-align"},
+        attribute_filter=contentrules.attribute_filter,
     )
 
 
@@ -222,7 +226,8 @@ class Renderer:
     def __init__(self, known: Container[str] = ()) -> None:
         self.state = _State(known=known)
         self._md = markdown.Markdown(
-            extensions=[*EXTENSIONS, _LinkExtension(self.state)], extension_configs=EXTENSION_CONFIGS,
+            extensions=[*EXTENSIONS, _LinkExtension(self.state), contentrules.ClothesExtension(), "toc"],
+            extension_configs=EXTENSION_CONFIGS,
         )
 
     def unsanitised(self, text: str, src_uri: str = "index.md") -> str:

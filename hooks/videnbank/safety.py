@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import limits
+from . import contentrules, limits
 from .problems import Problem
 from .render import SCHEME, Renderer, html_problem, line_of, unsafe_scheme
 from .source import Loc, Source, field_path
@@ -227,6 +227,14 @@ def _check_line_markup(src: Source, line: int, text: str) -> None:
                 f"linket {_quote(target)} bruger adressetypen '{scheme}:', som ikke er tilladt",
                 "link kun til webadresser, der starter med https://",
             ))
+        elif found := contentrules.link_problem(target):
+            src.problems.append(Problem(src.path, line, "tekst", *found))
+    clothes = contentrules.button_problems(text)
+    if found := contentrules.admonition_problem(text):
+        clothes.append(found)
+    for match in _ATTR_LIST.finditer(text):
+        clothes += contentrules.attribute_list_problems(match.group(1))
+    src.problems += [Problem(src.path, line, "tekst", what, fix) for what, fix in clothes]
     for match in _ATTR_LIST.finditer(text):
         if _ATTR_ASSIGN.search(match.group(1)):
             src.problems.append(Problem(

@@ -31,7 +31,7 @@ from .problems import Problem
 from .render import Renderer, address_of, line_of
 from .safety import image_source
 from .settings import Settings, Site
-from .words import plural
+from .words import plural, them
 
 EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
@@ -230,7 +230,7 @@ def problem_plan(plan: Plan, settings: Settings) -> Plan:
     count = f"{plural(len(problems), 'problem', 'problemer')} i indholdet"
     view = {
         "kind": "problems", "title": "Videnbanken kan ikke vises endnu",
-        "count": f"Der er {count}. Ret dem, og gem filen: siden opdaterer sig selv.",
+        "count": f"Der er {count}. Ret {them(len(problems))}, og gem filen: siden opdaterer sig selv.",
         "problems": [{"place": f"{p.path}:{p.line}", "field": p.field, "what": p.what, "fix": p.fix}
                      for p in problems],
         "search": False,
