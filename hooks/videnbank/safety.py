@@ -325,7 +325,7 @@ def without_code_spans(text: str) -> str:
 # list: nothing the audit could find. Rendering costs about 1 ms a story, and most stories have
 # none of them, which matters at thousands of stories.
 _MARKUP_CHARS = re.compile(r"[<&\[{]")
-_renderer = Renderer()
+_renderer = Renderer(defuse=False)  # the site's rendering before the content rules defuse it
 
 
 def _rendered_pass(src: Source) -> str | None:
