@@ -739,6 +739,7 @@ def test_links_reports_broken_links_with_their_files(site: Path, tmp_path: Path)
     assert result.exit_code == 1, result.output
     assert f"{base}/vaek: 404 — i stories/samskabelsesraadet-i-silkeborg.md" in result.output
     assert "kun-get" not in result.output
+    assert "1 link ud af 3 virker ikke." in result.output  # singular: one dead link
     assert f"| {base}/vaek | 404 | stories/samskabelsesraadet-i-silkeborg.md |" in report.read_text(encoding="utf-8")
 
 

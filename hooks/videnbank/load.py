@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import os
 import re
 from collections.abc import Mapping
@@ -74,11 +75,15 @@ class Bank:
     check_markup: bool = True
 
 
-def load_bank(root: Path, only: list[Path] | None = None, *, check_markup: bool = True) -> Bank:
+def load_bank(
+    root: Path, only: list[Path] | None = None, *, check_markup: bool = True, memo: StoryMemo | None = None
+) -> Bank:
     """Load principles/, methods/ and stories/ under ``root``.
 
     ``only`` limits the story files that are read (the vocabularies are always read).
     ``check_markup=False`` skips the HTML and link rules of safety.py (the build's test mode only).
+    ``memo`` (a preview server's, kept between rebuilds) gives back each story file whose inputs are
+    unchanged as it was loaded before: same bytes, vocabularies, image files and rules.
     """
     bank = Bank(root, check_markup=check_markup)
     bank.principles = _load_all(bank, "principles", Principle, {})
@@ -93,7 +98,10 @@ def load_bank(root: Path, only: list[Path] | None = None, *, check_markup: bool 
     else:
         files = _story_files(bank, root / "stories")
     duplicates = _check_duplicate_slugs(bank, files)
-    stories = [s for f in files if (s := _load_one(bank, f, Story, context, _check_story_body))]
+    if memo is None:
+        stories = [s for f in files if (s := _load_one(bank, f, Story, context, _check_story_body))]
+    else:
+        stories = [s for f in files if (s := memo.load(bank, f, context))]
     stories = [s for s in stories if s.path not in duplicates]
     bank.stories = sorted(stories, key=lambda s: (s.meta.added, s.slug), reverse=True)
     if not (root / "principles").is_dir() or not bank.principles:
@@ -113,6 +121,53 @@ RESERVED_SLUGS: dict[str, frozenset[str]] = {
 the overview's numbered pages (urls.stories_page)."""
 
 _IGNORED = frozenset({"readme.md"})
+
+
+class StoryMemo:
+    """Loaded story files keyed by their inputs, for a preview server that rebuilds on every save:
+    the file's path and bytes, the vocabularies it is checked against, the rules (check_markup)
+    and the size and time of change of each image it uses. What loading found (the entry and its
+    problems) comes back for the same inputs; anything else is loaded afresh."""
+
+    def __init__(self) -> None:
+        # by file: (the key of its inputs, its entry, its problems, its images with their signatures)
+        self._found: dict[str, tuple[str, Entry[Story] | None, list[Problem], list[tuple[Path, Any]]]] = {}
+        self.hits = 0
+
+    def load(self, bank: Bank, file: Path, context: dict[str, Any]) -> Entry[Story] | None:
+        try:
+            data = file.read_bytes()
+        except OSError:
+            return _load_one(bank, file, Story, context, _check_story_body)  # it reports what it cannot read
+        vocabulary = repr(sorted(context["principles"].items())) + repr(sorted(context["methods"].items()))
+        digest = hashlib.sha256(data)
+        digest.update(f"\0{vocabulary}\0{bank.check_markup}\0{bank.root}".encode())
+        key = digest.hexdigest()
+        found = self._found.get(str(file))
+        if found is not None and found[0] == key and all(_signature(path) == seen for path, seen in found[3]):
+            self.hits += 1
+            bank.files_checked += 1
+            bank.problems.extend(found[2])
+            return found[1]
+        before = len(bank.problems)
+        entry = _load_one(bank, file, Story, context, _check_story_body)
+        problems = bank.problems[before:]
+        if entry is not None:
+            images = [safety.image_source(file, image.file) for image in entry.meta.images]
+        elif b"billeder" in data:
+            return None  # which images it uses is not known: load it again next time
+        else:
+            images = []
+        self._found[str(file)] = (key, entry, list(problems), [(path, _signature(path)) for path in images])
+        return entry
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _story_files(bank: Bank, folder: Path) -> list[Path]:

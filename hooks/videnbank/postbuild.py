@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from . import csp, searchindex, urls
+from .rebuild import Memo
 from .settings import Settings
 from .site import SEARCH_EXCLUDE, Plan, sitemap
 from .words import plural
@@ -49,14 +50,19 @@ class Finisher:
     """Takes each built page (its address and HTML), returns it with its policy, and feeds the
     pages meant for search to Pagefind; ``finish`` writes the index."""
 
-    def __init__(self, settings: Settings, plan: Plan | None = None, *, policy: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, plan: Plan | None = None, *, policy: bool = True, memo: Memo | None = None
+    ) -> None:
         # The plan's sitemap, written over the engine's own (not for a preview of problems).
         self.sitemap = sitemap(plan, settings) if plan is not None and plan.catalogue is not None else None
+        search = memo is None or memo.searching  # a rebuild of the preview keeps the first build's search
         # Off in mkdocs serve, whose live-reload script is added after the page is made: the
         # preview server sends the policy as a header instead (preview.py).
         self.policy = csp.Policy.for_build(settings.root / csp.OVERRIDES) if policy else None
         self.search: searchindex.Indexer | None = None
-        if settings.only:
+        self.without = ("forhåndsvisning af enkelte historier: søgningen bygges ikke" if settings.only else
+                        "genopbygning af forhåndsvisningen: søgningen er den fra første byg (rebuild.py)")
+        if settings.only or not search:
             return
         try:
             self.search = searchindex.Indexer(SEARCH_EXCLUDE)
@@ -76,7 +82,7 @@ class Finisher:
             write_sitemap(site_dir, self.sitemap)
         search, self.search = self.search, None
         if search is None:
-            return ["forhåndsvisning af enkelte historier: søgningen bygges ikke"]
+            return [self.without]
         release_memory()  # Pagefind's index build is the peak of the whole build: give it room
         try:
             pages = search.finish(site_dir / urls.SEARCH.rstrip("/"))

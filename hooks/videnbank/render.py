@@ -156,6 +156,9 @@ def relative(address: str, from_address: str) -> str:
 class Rendered:
     html: str
     broken_links: list[str] = field(default_factory=list)
+    # Every site file a relative link was looked up as, and whether the site has it: the only way the
+    # result depends on anything but the text and the page's address (what a cache must compare).
+    lookups: tuple[tuple[str, bool], ...] = ()
 
 
 def line_of(text: str, needle: str) -> int:
@@ -193,6 +196,7 @@ class _State:
     src_uri: str = "index.md"
     known: Container[str] = ()
     broken: list[str] = field(default_factory=list)
+    lookups: list[tuple[str, bool]] = field(default_factory=list)
 
     def resolve(self, target: str) -> str:
         try:
@@ -202,6 +206,7 @@ class _State:
         if parts.scheme or parts.netloc or target.startswith(("/", "#", "?")) or not parts.path:
             return target
         source = posixpath.normpath(posixpath.join(posixpath.dirname(self.src_uri), parts.path))
+        self.lookups.append((source, source in self.known))
         if source not in self.known:
             if parts.path.endswith(".md") or target.startswith(("./", "../")):
                 self.broken.append(target)  # meant for a page or file here; others are not links to us
@@ -240,9 +245,10 @@ class Renderer:
         """The HTML Markdown makes of ``text`` before sanitising (with ``defuse=False``: what the checker audits)."""
         self.state.src_uri = src_uri
         self.state.broken = []
+        self.state.lookups = []
         self._md.reset()
         return self._md.convert(text)
 
     def render(self, text: str, src_uri: str) -> Rendered:
         page = sanitize_html(self.unsanitised(text, src_uri))
-        return Rendered(page, self.state.broken)
+        return Rendered(page, self.state.broken, tuple(self.state.lookups))

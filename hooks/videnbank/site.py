@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import html
 import json
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,12 +23,13 @@ from xml.sax.saxutils import escape as xml_escape
 
 import yaml
 
-from . import docs, export, facets, gitdates, schema, startguide, urls, views
+from . import docs, export, facets, gitdates, schema, startguide, urls, views, writing
 from .council import COUNCIL_FILE, composition_notices, load_council
 from .derive import Catalogue
 from .evaluation import evaluate
 from .load import Entry, load_bank
 from .problems import Problem
+from .rebuild import Memo
 from .render import Renderer, address_of, line_of
 from .safety import image_source
 from .settings import Settings, Site
@@ -37,8 +39,12 @@ EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 # Left out of the search index: listings of other stories (they would match every search), the
 # facts panel (its labels would be every story's snippet), buttons and permalinks.
+# Tables and navigation too: a snippet is made from running text, never from a jumble of cells or links.
 SEARCH_EXCLUDE = (".vb-cards", ".vb-related", ".vb-facts", ".headerlink", ".md-content__button",
-                  ".md-source-file", ".vb-compact")
+                  ".md-source-file", ".vb-compact", "table", "nav")
+# What a search result says it is: Pagefind's meta and filter "type" of the page; search.js shows
+# it with each result and puts stories first among equal matches.
+KIND_STORY, KIND_METHOD, KIND_PRINCIPLE, KIND_PAGE = "Historie", "Metode", "Princip", "Side"
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class Page:
     edit_path: str | None = None
     hide: tuple[str, ...] = ()
     search: bool = True
+    search_kind: str = KIND_PAGE
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -63,8 +70,16 @@ class Page:
             meta["description"] = html.escape(self.description)
         if self.hide:
             meta["hide"] = list(self.hide)
-        meta["vb"] = {**self.view, "search": self.search}
+        meta["vb"] = {**self.view, "search": self.search, "search_kind": self.search_kind,
+                      "search_filter": _search_filter(self.search_kind)}
         return meta
+
+
+def _search_filter(kind: str) -> str:
+    """Pagefind's filter for the page: stories only, which search.js asks for to put them first.
+    One filter value, because Pagefind writes several in a different order each build (a hash map),
+    and the site is byte for byte the same from the same content."""
+    return f"type:{kind}" if kind == KIND_STORY else ""
 
 
 @dataclass(frozen=True)
@@ -88,11 +103,13 @@ class Plan:
         self.pages[page.src_uri] = page
 
 
-def build_plan(settings: Settings) -> Plan:
+def build_plan(settings: Settings, memo: Memo | None = None) -> Plan:
     """Load, check, derive and render the whole bank. Problems are collected in ``plan.problems``;
-    the plan's pages are only complete when there are none."""
+    the plan's pages are only complete when there are none. ``memo``: the live preview's results
+    of earlier rebuilds, keyed by their inputs (rebuild.py)."""
     plan = Plan()
-    bank = load_bank(settings.root, only=settings.only, check_markup=settings.check_markup)
+    bank = load_bank(settings.root, only=settings.only, check_markup=settings.check_markup,
+                     memo=memo.stories if memo else None)
     method_names = {m.slug: m.meta.name for m in bank.methods}
     council, council_problems = load_council(settings.root, method_names, check_markup=settings.check_markup)
     hand_written = docs.load_docs(settings.docs_dir, settings.root, check_markup=settings.check_markup)
@@ -106,7 +123,7 @@ def build_plan(settings: Settings) -> Plan:
     known = known_sources([s.slug for s in catalogue.stories], [p.slug for p in catalogue.principles],
                           [m.slug for m in catalogue.methods], council is not None,
                           [f.src_uri for f in hand_written.files], open_data)
-    render = _Render(plan, Renderer(known))
+    render = _Render(plan, Renderer(known), memo)
 
     _content_pages(plan, catalogue, settings, render)
     _listings(plan, catalogue)
@@ -121,6 +138,12 @@ def build_plan(settings: Settings) -> Plan:
     plan.add(Page(guide_src, "Startguide: principper og metoder", "startguide.html",
                   {"kind": "startguide", "title": "Startguide: principper og metoder",
                    "body_html": render(startguide.markdown(catalogue), guide_src, "startguide")}))
+    vocabulary = schema.Vocabulary({p.slug: p.meta.name for p in catalogue.principles},
+                                   {m.slug: m.meta.name for m in catalogue.methods})
+    plan.add(Page(urls.src_uri(urls.WRITE), writing.TITLE, "skriv.html",
+                  writing.view(vocabulary, secretariat_email=settings.secretariat_email,
+                               repository=settings.repository),
+                  writing.DESCRIPTION, search=False))
     _hand_written_pages(plan, catalogue, settings, hand_written, render)
     _on_every_page(plan, catalogue, settings)
     plan.assets += [Asset(src, content) for src, content in open_data.items()]
@@ -143,11 +166,11 @@ class _Render:
     at the line of the file (``first_line``: where the body starts; ``body``: the text as written,
     when ``text`` has more added to it)."""
 
-    def __init__(self, plan: Plan, renderer: Renderer) -> None:
-        self.plan, self.renderer = plan, renderer
+    def __init__(self, plan: Plan, renderer: Renderer, memo: Memo | None = None) -> None:
+        self.plan, self.renderer, self.memo = plan, renderer, memo
 
     def __call__(self, text: str, src_uri: str, path: str, first_line: int = 1, body: str | None = None) -> str:
-        result = self.renderer.render(text, src_uri)
+        result = self.memo.render(self.renderer, text, src_uri) if self.memo else self.renderer.render(text, src_uri)
         for target in result.broken_links:
             line = first_line + line_of(text if body is None else body, target) - 1
             self.plan.problems.append(link_problem(path, line, target))
@@ -161,20 +184,21 @@ def _content_pages(plan: Plan, catalogue: Catalogue, settings: Settings, render:
         src = urls.src_uri(urls.story(story.slug))
         view = views.story(catalogue, story, settings.site, render(story.body, src, story.path, story.body_line),
                            last_changed.get(story.path))
-        plan.add(Page(src, story.meta.title, "historie.html", view, story.meta.summary, story.path))
+        plan.add(Page(src, story.meta.title, "historie.html", view, story.meta.summary, story.path,
+                      search_kind=KIND_STORY))
         for image in story.meta.images:
             plan.assets.append(Asset(urls.story_file(story.slug, image.file.rsplit("/", 1)[-1]),
                                      source=image_source(settings.root / story.path, image.file)))
     _vocabulary_pages(plan, catalogue.principles, catalogue.by_principle, urls.principle, "princip.html",
-                      views.principle, catalogue, render)
+                      views.principle, catalogue, render, KIND_PRINCIPLE)
     _vocabulary_pages(plan, catalogue.methods, catalogue.by_method, urls.method, "metode.html",
-                      views.method, catalogue, render)
+                      views.method, catalogue, render, KIND_METHOD)
 
 
 def _vocabulary_pages(
     plan: Plan, entries: Sequence[Entry[Any]], stories: Mapping[str, Sequence[Any]], address: Callable[[str, int], str],
     template: str, make_view: Callable[[Catalogue, Any, str, int], dict[str, Any]], catalogue: Catalogue,
-    render: _Render,
+    render: _Render, kind: str,
 ) -> None:
     """A principle's or a method's page, and the numbered pages of its stories' cards."""
     for entry in entries:
@@ -182,12 +206,14 @@ def _vocabulary_pages(
         for n in range(1, views.card_pages(len(stories[entry.slug])) + 1):
             title = entry.meta.name if n == 1 else f"{entry.meta.name} – side {n}"
             plan.add(Page(urls.src_uri(address(entry.slug, n)), title, template,
-                          make_view(catalogue, entry, body, n), entry.meta.statement, entry.path))
+                          make_view(catalogue, entry, body, n), entry.meta.statement, entry.path,
+                          search_kind=kind))
 
 def doc_text(doc: docs.DocPage, repository: str | None, vocabulary: schema.Vocabulary) -> str:
     """The Markdown a page in docs/ is rendered from: its body, the repository's link definitions,
     and the field table where the guide asks for it."""
-    text = doc.body + docs.repository_links(repository)
+    to_write = posixpath.relpath(urls.src_uri(urls.WRITE), posixpath.dirname(doc.src_uri) or ".")
+    text = doc.body + docs.repository_links(repository) + docs.write_link(to_write)
     if docs.GUIDE_MARKER in text:
         text = schema.render_guide(text, schema.story_schema(vocabulary))
     return text
@@ -304,7 +330,7 @@ def known_sources(
     """Every source name a link in a page may point at: the pages this plan makes (from the slugs
     of the visible stories, the principles and the methods), the files in docs/ and the open data.
     The build and ``tjek`` resolve links against the same set."""
-    addresses = [urls.STORIES, urls.PRINCIPLES, urls.METHODS, urls.EVALUATION, urls.STARTGUIDE]
+    addresses = [urls.STORIES, urls.PRINCIPLES, urls.METHODS, urls.EVALUATION, urls.STARTGUIDE, urls.WRITE]
     addresses += [urls.story(s) for s in stories]
     addresses += [urls.principle(p) for p in principles]
     addresses += [urls.method(m) for m in methods]
