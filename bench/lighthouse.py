@@ -197,7 +197,9 @@ def table(results: list[Result]) -> str:
 # --- screenshots ----------------------------------------------------------------------------
 
 def screenshots(origin: str, pages: list[tuple[str, str]], folder: Path) -> list[str]:
-    """Full-page PNGs at 1280 × 900 and 390 × 844 into ``folder``; returns the pages wider than the screen."""
+    """Full-page PNGs at 1280 × 900 and 390 × 844 into ``folder`` (a tall page also in parts of two
+    screens); returns the pages wider than the screen."""
+    from playwright._impl._api_structures import FloatRect
     from playwright.sync_api import sync_playwright
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -215,6 +217,12 @@ def screenshots(origin: str, pages: list[tuple[str, str]], folder: Path) -> list
                 if scroll_width > width:
                     problems.append(f"{name} at {width} px: the page is {scroll_width} px wide")
                 page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
+                # A tall page also in parts of two screens, readable in an image viewer.
+                total = page.evaluate("document.documentElement.scrollHeight")
+                if total > 3 * height:
+                    for part, top in enumerate(range(0, total, 2 * height), start=1):
+                        clip: FloatRect = {"x": 0, "y": top, "width": width, "height": min(2 * height, total - top)}
+                        page.screenshot(path=str(folder / f"{name}-{label}-{part}.png"), full_page=True, clip=clip)
             context.close()
         browser.close()
     return problems
