@@ -199,8 +199,7 @@ def table(results: list[Result]) -> str:
 def screenshots(origin: str, pages: list[tuple[str, str]], folder: Path) -> list[str]:
     """Full-page PNGs at 1280 × 900 and 390 × 844 into ``folder`` (a tall page also in parts of two
     screens); returns the pages wider than the screen."""
-    from playwright._impl._api_structures import FloatRect
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import FloatRect, sync_playwright
 
     folder.mkdir(parents=True, exist_ok=True)
     problems = []
