@@ -112,6 +112,8 @@ def _allowed_file(out: Docs, file: Path, src_uri: str, display: str) -> bool:
         return False
 
     address = address_of(src_uri)
+    if (found := safety.deceptive_character(src_uri, invisible=True) or safety.address_problem(src_uri)) is not None:
+        return refuse(f"filnavnet indeholder {found}", "giv filen et navn med bogstaver, tal og -, fx rapport-2024.pdf")
     if (taken := urls.reserved(address)) is not None:
         shown = "forsiden" if address == "" else f"/{address}"
         return refuse(f"filen ville få adressen {shown}, som videnbanken selv bruger til {RESERVED_WHAT[taken]}",
