@@ -400,7 +400,7 @@ def links(ctx: click.Context, rapport: Path | None, timeout: float) -> None:
         return
     if rapport is not None:
         rapport.write_text(linkcheck.link_report(broken, len(results)), encoding="utf-8")
-    _fail(f"{len(broken)} af {len(results)} links virker ikke.")
+    _fail(f"{plural(len(broken), 'link', 'links')} ud af {len(results)} virker ikke.")
 
 
 if __name__ == "__main__":

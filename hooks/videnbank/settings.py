@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import urls
+
 # mkdocs serve (./dev serve): drafts shown, clearly marked.
 PREVIEW_ENV = "VIDENBANK_KLADDER"
 # Preview of single stories (videnbank vis): only these files (os.pathsep-separated), drafts shown.
@@ -24,6 +26,8 @@ ONLY_ENV = "VIDENBANK_KUN"
 UNSAFE_TEST_ENV = "VIDENBANK_USIKKER_TEST"
 SITE_URL_ENV = "VIDENBANK_SITE_URL"
 STATEMENT_ENV = "VIDENBANK_TILGAENGELIGHEDSERKLAERING"
+# The secretariat's address: the writing page (/bidrag/skriv/) mails stories to it.
+SECRETARIAT_EMAIL_ENV = "VIDENBANK_SEKRETARIAT_EMAIL"
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,8 @@ class Site:
     licence: str | None = None
 
     def link(self, path: str = "") -> str:
-        return self.url + path
+        """``path`` (an address of the site) as an absolute address."""
+        return urls.absolute(self.url, path)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Settings:
     check_markup: bool = True
     repository: str | None = None
     edit_base: str | None = None  # the repository's edit address, to which a file's path is added
+    secretariat_email: str | None = None  # where the writing page's mail link goes
 
 
 def _yes(value: str | None) -> bool:
@@ -58,12 +64,13 @@ def settings_from(config: Mapping[str, Any], env: Mapping[str, str]) -> Settings
     """The core's settings from a loaded mkdocs.yml (MkDocs' config or a plain dict) and the environment."""
     root = Path(config["config_file_path"]).resolve().parent
     only = [root / p for p in env.get(ONLY_ENV, "").split(":") if p] or None
-    about = Site(config["site_name"], config.get("site_url") or "/", config.get("copyright"))
+    about = Site(config["site_name"], urls.site_root(config.get("site_url") or ""), config.get("copyright"))
     repository = str(config.get("repo_url") or "").rstrip("/") or None
     return Settings(
         root=root, site=about, docs_dir=Path(config["docs_dir"]),
         preview=_yes(env.get(PREVIEW_ENV)), only=only, check_markup=env.get(UNSAFE_TEST_ENV) != "1",
         repository=repository, edit_base=_edit_base(repository, config.get("edit_uri")),
+        secretariat_email=env.get(SECRETARIAT_EMAIL_ENV) or (config.get("extra") or {}).get("sekretariat_email"),
     )
 
 

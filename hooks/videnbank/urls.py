@@ -20,6 +20,9 @@ DATA_SCHEMA = "data/historier.schema.json"
 DATA_CSV = "data/historier.csv"
 SITE_FEED = "feeds/historier.xml"
 SEARCH = "pagefind/"
+CONTRIBUTE = "bidrag/"
+WRITE = "bidrag/skriv/"
+ISSUE_TEMPLATE = "historie.yml"
 # The search index in parts (postbuild.Finisher): the first part is SEARCH, the others are listed here,
 # relative to SEARCH, for search.js to merge (Pagefind's mergeIndex).
 SEARCH_PARTS = "pagefind/vb-dele.json"
@@ -28,13 +31,12 @@ SEARCH_PARTS = "pagefind/vb-dele.json"
 def search_part(n: int) -> str:
     """Part ``n`` (2, 3, ...) of the search index, inside the first part's folder."""
     return f"{SEARCH}del-{n}/"
+
+
 DATA = "data/"
 FEEDS = "feeds/"
 ASSETS = "assets/"  # the theme's and our scripts, styles and icons (overrides/assets)
 NOT_FOUND = "404.html"
-
-# The folders whose pages are generated one per content file and kept out of the navigation.
-GENERATED_FOLDERS = (STORIES, PRINCIPLES, METHODS)
 
 
 def story(slug: str) -> str:
@@ -71,7 +73,7 @@ def principle_feed(slug: str) -> str:
 # Addresses the bank and the engines make themselves: no file in docs/ may take one, or it would
 # replace a page, the open data, a feed, a script or the search (docs.check_address).
 RESERVED_FOLDERS = (STORIES, PRINCIPLES, METHODS, COUNCIL, EVALUATION, STARTGUIDE, DATA, FEEDS, ASSETS, SEARCH,
-                    "search/")
+                    WRITE, "search/")
 RESERVED_FILES = (NOT_FOUND, "sitemap.xml", "sitemap.xml.gz", "search.json")
 HAND_WRITTEN = (DATA,)
 """Reserved folders whose own page (and only that) is a hand-written page in docs/ (docs/data.md)."""
@@ -86,6 +88,12 @@ def reserved(address: str) -> str | None:
     return next((folder for folder in RESERVED_FOLDERS if address.startswith(folder)), None)
 
 
+def issue_form(repository: str) -> str:
+    """The repository's new-issue address with the form 'Indsend en historie' chosen; the writing
+    page adds ``&title=…&<field id>=…`` to fill it in."""
+    return f"{repository.rstrip('/')}/issues/new?template={ISSUE_TEMPLATE}"
+
+
 def src_uri(address: str) -> str:
     """The source file that MkDocs (use_directory_urls) turns into ``address``: 'a/b/' -> 'a/b.md',
     'a/' -> 'a/index.md', '' -> 'index.md'; a file address is its own source."""
@@ -96,9 +104,16 @@ def src_uri(address: str) -> str:
     return f"{address}index.md"
 
 
+def site_root(url: str) -> str:
+    """The public site address as every join expects it: ending in one '/' ('https://x.dk' and
+    'https://x.dk/' both give 'https://x.dk/'; no address gives '/')."""
+    return url.rstrip("/") + "/"
+
+
 def absolute(base: str, address: str) -> str:
-    """``address`` under the public site address ``base``."""
-    return base.rstrip("/") + "/" + address
+    """``address`` under the public site address ``base``, with or without its trailing '/': the
+    one place an absolute address is joined (open data, feeds, JSON-LD, the sitemap)."""
+    return site_root(base) + address
 
 
 _LINK_SCHEMES = ("https:", "mailto:")
