@@ -20,6 +20,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -70,8 +71,16 @@ def page_types(site: Path) -> list[tuple[str, str]]:
         pages = sorted(p.parent.name for p in (site / folder).glob("*/index.html") if p.parent.name != "side")
         return f"/{folder}/{pages[0]}/" if pages else None
 
+    def filtered() -> str | None:
+        """The overview with its first principle chosen: the stories the script shows, and the form open."""
+        overview = site / "historier" / "index.html"
+        found = re.search(r'name="princip" value="([^"]+)"', overview.read_text(encoding="utf-8")) \
+            if overview.is_file() else None
+        return f"/historier/?princip={found.group(1)}" if found else None
+
     wanted: list[tuple[str, str | None]] = [
-        ("forside", "/"), ("historier", "/historier/"), ("historie", first("historier")),
+        ("forside", "/"), ("historier", "/historier/"), ("historier-filtreret", filtered()),
+        ("historie", first("historier")),
         ("principper", "/principper/"), ("princip", first("principper")),
         ("metoder", "/metoder/"), ("metode", first("metoder")),
         ("raadet", "/raadet/"), ("evaluering", "/evaluering/"), ("startguide", "/startguide/"),
@@ -82,7 +91,7 @@ def page_types(site: Path) -> list[tuple[str, str]]:
     for name, path in wanted:
         if path is None:
             continue
-        file = site / path.lstrip("/")
+        file = site / path.partition("?")[0].lstrip("/")
         if (file / "index.html").is_file() or file.is_file():
             found.append((name, path))
         else:
