@@ -143,10 +143,11 @@ class Result:
     error: str = ""
 
 
-def run_lighthouse(binary: Path, url: str, report: Path) -> dict[str, Any]:
+def run_lighthouse(binary: Path, url: str, report: Path, dark: bool = False) -> dict[str, Any]:
+    flags = CHROME_FLAGS + (["--force-dark-mode"] if dark else [])  # prefers-color-scheme: dark
     command = [str(binary), url, "--quiet", "--output=json", f"--output-path={report}",
                "--form-factor=mobile", f"--only-categories={','.join(CATEGORIES)}",
-               f"--chrome-flags={' '.join(CHROME_FLAGS)}"]
+               f"--chrome-flags={' '.join(flags)}"]
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", CHROMIUM)}
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     if result.returncode != 0 or not report.exists():
@@ -206,7 +207,7 @@ def table(results: list[Result]) -> str:
 
 # --- screenshots ----------------------------------------------------------------------------
 
-def screenshots(origin: str, pages: list[tuple[str, str]], folder: Path) -> list[str]:
+def screenshots(origin: str, pages: list[tuple[str, str]], folder: Path, dark: bool = False) -> list[str]:
     """Full-page PNGs at 1280 × 900 and 390 × 844 into ``folder`` (a tall page also in parts of two
     screens); returns the pages wider than the screen at those widths and at 320 px."""
     from playwright.sync_api import FloatRect, sync_playwright
@@ -217,7 +218,8 @@ def screenshots(origin: str, pages: list[tuple[str, str]], folder: Path) -> list
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS[1:])
         for label, (width, height) in VIEWPORTS.items():
             context = browser.new_context(viewport={"width": width, "height": height},
-                                          device_scale_factor=1, is_mobile=width < 600, has_touch=width < 600)
+                                          device_scale_factor=1, is_mobile=width < 600, has_touch=width < 600,
+                                          color_scheme="dark" if dark else "light")
             page = context.new_page()
             for name, path in pages:
                 page.goto(origin + path, wait_until="load")
@@ -251,6 +253,8 @@ def main() -> int:
     parser.add_argument("--reports", type=Path, help="keep Lighthouse's JSON reports in this folder")
     parser.add_argument("--shots", type=Path, help="also take screenshots at 1280 and 390 px into this folder "
                         "(and check every page's width at 1280, 390 and 320 px)")
+    parser.add_argument("--dark", action="store_true", help="the reader prefers a dark colour scheme "
+                        "(the theme follows it)")
     parser.add_argument("--no-lighthouse", action="store_true", help="only the screenshots")
     parser.add_argument("--min-a11y", type=int, default=100, help="exit 1 when a page scores below this")
     args = parser.parse_args()
@@ -274,12 +278,12 @@ def main() -> int:
                 for name, path in pages:
                     print(f"» lighthouse {path}", file=sys.stderr)
                     try:
-                        data = run_lighthouse(binary, origin + path, reports / f"{name}.json")
+                        data = run_lighthouse(binary, origin + path, reports / f"{name}.json", args.dark)
                         results.append(summarise(name, path, data))
                     except (RuntimeError, subprocess.TimeoutExpired) as error:
                         results.append(Result(name, path, error=str(error)))
             if args.shots:
-                wide = screenshots(origin, pages, args.shots)
+                wide = screenshots(origin, pages, args.shots, args.dark)
 
     if results:
         print(table(results))
