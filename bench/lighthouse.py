@@ -36,7 +36,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 CATEGORIES = ("accessibility", "performance", "best-practices")
-VIEWPORTS = {"1280": (1280, 900), "390": (390, 844)}
+VIEWPORTS = {"1280": (1280, 900), "390": (390, 844), "320": (320, 568)}
+SHOT_AT = ("1280", "390")  # at 320 px only the page's width is checked
 
 
 # --- the site -------------------------------------------------------------------------------
@@ -198,7 +199,7 @@ def table(results: list[Result]) -> str:
 
 def screenshots(origin: str, pages: list[tuple[str, str]], folder: Path) -> list[str]:
     """Full-page PNGs at 1280 × 900 and 390 × 844 into ``folder`` (a tall page also in parts of two
-    screens); returns the pages wider than the screen."""
+    screens); returns the pages wider than the screen at those widths and at 320 px."""
     from playwright.sync_api import FloatRect, sync_playwright
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -215,13 +216,16 @@ def screenshots(origin: str, pages: list[tuple[str, str]], folder: Path) -> list
                 scroll_width = page.evaluate("document.documentElement.scrollWidth")
                 if scroll_width > width:
                     problems.append(f"{name} at {width} px: the page is {scroll_width} px wide")
-                page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
+                if label not in SHOT_AT:
+                    continue
+                page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True, animations="disabled")
                 # A tall page also in parts of two screens, readable in an image viewer.
                 total = page.evaluate("document.documentElement.scrollHeight")
                 if total > 3 * height:
                     for part, top in enumerate(range(0, total, 2 * height), start=1):
                         clip: FloatRect = {"x": 0, "y": top, "width": width, "height": min(2 * height, total - top)}
-                        page.screenshot(path=str(folder / f"{name}-{label}-{part}.png"), full_page=True, clip=clip)
+                        page.screenshot(path=str(folder / f"{name}-{label}-{part}.png"), full_page=True, clip=clip,
+                                        animations="disabled")
             context.close()
         browser.close()
     return problems
@@ -236,7 +240,8 @@ def main() -> int:
                         help="where lighthouse is (or gets) installed with npm (default: .cache/lighthouse)")
     parser.add_argument("--pages", help="only these page types, comma-separated (e.g. historier,404)")
     parser.add_argument("--reports", type=Path, help="keep Lighthouse's JSON reports in this folder")
-    parser.add_argument("--shots", type=Path, help="also take screenshots at 1280 and 390 px into this folder")
+    parser.add_argument("--shots", type=Path, help="also take screenshots at 1280 and 390 px into this folder "
+                        "(and check every page's width at 1280, 390 and 320 px)")
     parser.add_argument("--no-lighthouse", action="store_true", help="only the screenshots")
     parser.add_argument("--min-a11y", type=int, default=100, help="exit 1 when a page scores below this")
     args = parser.parse_args()
