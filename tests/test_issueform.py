@@ -375,7 +375,8 @@ OTHER = {**GOOD, "titel": "En anden historie", "kommune": "Aarhus", "links": "Se
 
 def _spoof_body(case: dict[str, Any]) -> str:
     shown = body(**GOOD).replace("### ", case["indent"] + "### ")
-    return shown + "\n" + case["hidden"].replace("{felter}", body(**OTHER)) + "\n"
+    hidden: str = case["hidden"]
+    return shown + "\n" + hidden.replace("{felter}", body(**OTHER)) + "\n"
 
 
 @pytest.mark.parametrize("case", SPOOFS, ids=[c["name"] for c in SPOOFS])
