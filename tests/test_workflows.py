@@ -129,8 +129,8 @@ def test_every_container_image_is_pinned_by_digest() -> None:
             if container is not None:
                 images.append((file.name, name, container["image"] if isinstance(container, dict) else container))
     assert images, "pr.yml runs in a container"
-    for file, name, image in images:
-        assert re.fullmatch(r"[\w./:-]+@sha256:[0-9a-f]{64}", image), (file, name, image)
+    for flow_name, job_name, image in images:
+        assert re.fullmatch(r"[\w./:-]+@sha256:[0-9a-f]{64}", image), (flow_name, job_name, image)
 
 
 _RUNS_OUR_CODE = re.compile(r"\b(pip|python|videnbank|mkdocs|pytest|\./dev|\.ci/run)\b")
