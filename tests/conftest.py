@@ -28,6 +28,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEST_ADDRESSES = {
     "VIDENBANK_SITE_URL": "https://videnbank.example.dk/",
     "VIDENBANK_TILGAENGELIGHEDSERKLAERING": "https://www.was.digst.dk/app/videnbank-example",
+    "VIDENBANK_SEKRETARIAT_EMAIL": "sekretariat@videnbank.example.dk",
 }
 SITE_PARTS = ("mkdocs.yml", "council.yml", "docs", "stories", "principles", "methods", "overrides", "hooks")
 
@@ -174,7 +175,7 @@ def browser() -> Iterator[Browser]:
 
 # Every page type of a built site, for the browser tests of accessibility, privacy and XSS.
 PAGE_TYPES = ("forside", "historie", "historier", "princip", "principper", "metode",
-              "raadet", "evaluering", "bidrag", "404")
+              "raadet", "evaluering", "bidrag", "skriv", "404")
 
 
 def page_type_path(site: Path, kind: str) -> str | None:
@@ -186,7 +187,7 @@ def page_type_path(site: Path, kind: str) -> str | None:
 
     fixed = {"forside": "index.html", "historier": "historier/index.html", "principper": "principper/index.html",
              "raadet": "raadet/index.html", "evaluering": "evaluering/index.html", "bidrag": "bidrag/index.html",
-             "404": "404.html"}
+             "skriv": "bidrag/skriv/index.html", "404": "404.html"}
     if kind in fixed:
         return fixed[kind].removesuffix("index.html") if (site / fixed[kind]).is_file() else None
     folder = {"historie": "historier", "princip": "principper", "metode": "metoder"}[kind]

@@ -240,6 +240,10 @@ DOCS_FILES: dict[str, tuple[bytes, str]] = {
                                                f"bruger til søgningen — {RENAME}"),
     "docs/stor.pdf": (b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024), "filen fylder 10,1 MB; højst 10 MB er tilladt — gør "
                       "filen mindre, fx et billede 1600 punkter bredt, eller en PDF med mindre billeder"),
+    "docs/navn med mellemrum.md": (PAGE.encode(), "filnavnet indeholder et mellemrum — giv filen et navn med "
+                                                  "bogstaver, tal og -, fx rapport-2024.pdf"),
+    "docs/om\u202egnp.md": (PAGE.encode(), "filnavnet indeholder et tegn, der vender skriveretningen (U+202E) — "
+                                          "giv filen et navn med bogstaver, tal og -, fx rapport-2024.pdf"),
 }
 ALLOWED_DOCS_FILES = {"docs/rapport.pdf": b"%PDF-1.4\n%%EOF\n", "docs/billeder/kort.png": png()}
 

@@ -323,9 +323,15 @@ class Results(_Model):
     evaluated: YesNo = Field(False, alias="evalueret", description="Er resultaterne evalueret? ja/nej.")
 
 
+def _matching(pattern: str) -> Any:
+    """A pattern the checker holds and the JSON Schema shows: pydantic leaves the pattern of a field
+    with a before-validator (``Text``) out of the schema, so it is given to the schema as well."""
+    return Field(pattern=pattern, json_schema_extra={"pattern": pattern})
+
+
 class Contact(_Model):
     organisation: Text = Field(description="Organisationen, man kan kontakte. Aldrig en privatpersons oplysninger.")
-    email: Annotated[Text, Field(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")] | None = Field(
+    email: Annotated[Text, _matching(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")] | None = Field(
         None, description="Organisationens fælles e-mailadresse."
     )
     phone: Text | None = Field(None, alias="telefon", description="Organisationens hovednummer.")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import repository
-from .docs import GUIDE_MARKER, GUIDE_ONLY, repository_links
+from .docs import GUIDE_MARKER, GUIDE_ONLY, repository_links, write_link
 from .load import REQUIRED_SECTIONS, STORY_SECTIONS, TODO, load_bank
 from .model import DRAFT, PARTIAL_DATE_RE, Story
 
@@ -283,7 +283,9 @@ def contributing_text(root: Path) -> str:
         " Ret i docs/bidrag.md, ikke her. -->\n\n"
     )
     guide = render_guide(source, story_schema(vocabulary(root))).replace(GUIDE_ONLY + "\n", "")
-    return head + guide + repository_links(repository(root))
+    # The file is the same wherever it is made (the site's address comes from the environment), so
+    # on GitHub the writing page's link points at the section that names the page.
+    return head + guide + repository_links(repository(root)) + write_link("#send-en-historie")
 
 
 # --- the template for a new story -------------------------------------------------------------

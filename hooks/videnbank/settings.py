@@ -24,6 +24,8 @@ ONLY_ENV = "VIDENBANK_KUN"
 UNSAFE_TEST_ENV = "VIDENBANK_USIKKER_TEST"
 SITE_URL_ENV = "VIDENBANK_SITE_URL"
 STATEMENT_ENV = "VIDENBANK_TILGAENGELIGHEDSERKLAERING"
+# The secretariat's address: the writing page (/bidrag/skriv/) mails stories to it.
+SECRETARIAT_EMAIL_ENV = "VIDENBANK_SEKRETARIAT_EMAIL"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Settings:
     check_markup: bool = True
     repository: str | None = None
     edit_base: str | None = None  # the repository's edit address, to which a file's path is added
+    secretariat_email: str | None = None  # where the writing page's mail link goes
 
 
 def _yes(value: str | None) -> bool:
@@ -64,6 +67,7 @@ def settings_from(config: Mapping[str, Any], env: Mapping[str, str]) -> Settings
         root=root, site=about, docs_dir=Path(config["docs_dir"]),
         preview=_yes(env.get(PREVIEW_ENV)), only=only, check_markup=env.get(UNSAFE_TEST_ENV) != "1",
         repository=repository, edit_base=_edit_base(repository, config.get("edit_uri")),
+        secretariat_email=env.get(SECRETARIAT_EMAIL_ENV) or (config.get("extra") or {}).get("sekretariat_email"),
     )
 
 

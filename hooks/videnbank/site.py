@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import html
 import json
+import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from . import docs, export, facets, gitdates, schema, startguide, urls, views
+from . import docs, export, facets, gitdates, schema, startguide, urls, views, writing
 from .council import COUNCIL_FILE, Council, composition_notices, load_council
 from .derive import Catalogue
 from .evaluation import evaluate
@@ -134,6 +135,12 @@ def build_plan(settings: Settings, memo: Memo | None = None) -> Plan:
     plan.add(Page(guide_src, "Startguide: principper og metoder", "startguide.html",
                   {"kind": "startguide", "title": "Startguide: principper og metoder",
                    "body_html": render(startguide.markdown(catalogue), guide_src, "startguide")}))
+    vocabulary = schema.Vocabulary({p.slug: p.meta.name for p in catalogue.principles},
+                                   {m.slug: m.meta.name for m in catalogue.methods})
+    plan.add(Page(urls.src_uri(urls.WRITE), writing.TITLE, "skriv.html",
+                  writing.view(vocabulary, secretariat_email=settings.secretariat_email,
+                               repository=settings.repository),
+                  writing.DESCRIPTION, search=False))
     _hand_written_pages(plan, catalogue, settings, hand_written, render)
     _on_every_page(plan, catalogue, settings)
     plan.assets += [Asset(src, content) for src, content in open_data.items()]
@@ -200,7 +207,8 @@ def _hand_written_pages(
     vocabulary = schema.Vocabulary({p.slug: p.meta.name for p in catalogue.principles},
                                    {m.slug: m.meta.name for m in catalogue.methods})
     for doc in hand_written.pages:
-        text = doc.body + docs.repository_links(settings.repository)
+        to_write = posixpath.relpath(urls.src_uri(urls.WRITE), posixpath.dirname(doc.src_uri) or ".")
+        text = doc.body + docs.repository_links(settings.repository) + docs.write_link(to_write)
         if docs.GUIDE_MARKER in text:
             text = schema.render_guide(text, schema.story_schema(vocabulary))
         body = render(text, doc.src_uri, doc.path)
@@ -292,7 +300,7 @@ def _listings(plan: Plan, catalogue: Catalogue) -> None:
 
 def _generated_sources(catalogue: Catalogue, council: Council | None) -> set[str]:
     """The source names of the pages this plan makes, for links from hand-written pages."""
-    addresses = [urls.STORIES, urls.PRINCIPLES, urls.METHODS, urls.EVALUATION, urls.STARTGUIDE]
+    addresses = [urls.STORIES, urls.PRINCIPLES, urls.METHODS, urls.EVALUATION, urls.STARTGUIDE, urls.WRITE]
     addresses += [urls.story(s.slug) for s in catalogue.stories]
     addresses += [urls.principle(p.slug) for p in catalogue.principles]
     addresses += [urls.method(m.slug) for m in catalogue.methods]

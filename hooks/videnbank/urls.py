@@ -20,6 +20,9 @@ DATA_SCHEMA = "data/historier.schema.json"
 DATA_CSV = "data/historier.csv"
 SITE_FEED = "feeds/historier.xml"
 SEARCH = "pagefind/"
+CONTRIBUTE = "bidrag/"
+WRITE = "bidrag/skriv/"
+ISSUE_TEMPLATE = "historie.yml"
 DATA = "data/"
 FEEDS = "feeds/"
 ASSETS = "assets/"  # the theme's and our scripts, styles and icons (overrides/assets)
@@ -63,7 +66,7 @@ def principle_feed(slug: str) -> str:
 # Addresses the bank and the engines make themselves: no file in docs/ may take one, or it would
 # replace a page, the open data, a feed, a script or the search (docs.check_address).
 RESERVED_FOLDERS = (STORIES, PRINCIPLES, METHODS, COUNCIL, EVALUATION, STARTGUIDE, DATA, FEEDS, ASSETS, SEARCH,
-                    "search/")
+                    WRITE, "search/")
 RESERVED_FILES = (NOT_FOUND, "sitemap.xml", "sitemap.xml.gz", "search.json")
 HAND_WRITTEN = (DATA,)
 """Reserved folders whose own page (and only that) is a hand-written page in docs/ (docs/data.md)."""
@@ -76,6 +79,12 @@ def reserved(address: str) -> str | None:
     if address in HAND_WRITTEN:
         return None
     return next((folder for folder in RESERVED_FOLDERS if address.startswith(folder)), None)
+
+
+def issue_form(repository: str) -> str:
+    """The repository's new-issue address with the form 'Indsend en historie' chosen; the writing
+    page adds ``&title=…&<field id>=…`` to fill it in."""
+    return f"{repository.rstrip('/')}/issues/new?template={ISSUE_TEMPLATE}"
 
 
 def src_uri(address: str) -> str:
