@@ -143,6 +143,10 @@ AT_THE_LIMITS: dict[str, Callable[[], str]] = {
     "the most setext headings in one block of short lines": lambda: then_words(
         "b\n" * (limits.MAX_BLOCK_CHARS // 4) + "a\n===\n" * (limits.MAX_RULES - 1)),
     "the most open tags, then plain words": lambda: then_words("<a@ " * limits.MAX_OPEN_TAGS),
+    "the most closed tag-like runs ('<a@ ' ... '>')": lambda: then_words("\n\n".join(
+        ["<a@ " * 1_249 + ">"] * (limits.MAX_MARKUP_CHARS // 1_249))),
+    "the most closed tag-like runs with quotes": lambda: then_words("\n\n".join(
+        ["<a@ b='" * 714 + ">"] * (limits.MAX_MARKUP_CHARS // 714))),
     "the most formatting characters (*_) in the longest blocks": lambda: then_words("\n\n".join(
         "*_" * 2_000 for _ in range(limits.MAX_MARKUP_CHARS // 4_000))),
     "the most formatting characters (\\) in the longest blocks": lambda: then_words("\n\n".join(
