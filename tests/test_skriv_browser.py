@@ -23,8 +23,10 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
+from click.testing import CliRunner
 from conftest import REPO, TEST_ADDRESSES, copy_site, html, run_build
 from videnbank import issueform, schema, urls, writing
+from videnbank.cli import main
 from videnbank.issueform import FORM
 
 if TYPE_CHECKING:
@@ -402,14 +404,15 @@ def test_the_mail_link_carries_the_whole_file_or_asks_for_the_attachment(session
     assert unquote(href).startswith("mailto:")
 
 
-def _github_body(address: str) -> str:
+def _github_body(address: str, values: dict[str, Any]) -> str:
     """The issue body GitHub shows after the person has opened the prefilled form, ticked the
-    confirmations (GitHub cannot tick boxes from the address) and submitted it."""
+    confirmations (GitHub cannot tick boxes from the address) and submitted it: '### Label', a
+    blank line, the answer ('_No response_' when empty), options chosen joined by ', '."""
     params = dict(parse_qsl(urlsplit(address).query))
     parts = []
     for f in FORM:
         if f.kind == "checkboxes":
-            ticked = f.id == "bekraeftelse" or GOOD.get(f.id)
+            ticked = f.id == "bekraeftelse" or values.get(f.id)
             value = "\n".join(f"- [{'X' if ticked else ' '}] {o}" for o in f.options)
         else:
             value = params.get(f.id) or issueform.NO_RESPONSE
@@ -417,25 +420,32 @@ def _github_body(address: str) -> str:
     return "\n".join(parts)
 
 
-def test_the_prefilled_issue_becomes_the_same_story_with_fra_issue(session: Session) -> None:
+@pytest.mark.parametrize("values", [GOOD, HOSTILE], ids=["valid", "hostile"])
+def test_the_prefilled_issue_becomes_the_same_story_with_fra_issue(
+    values: dict[str, Any], session: Session, tmp_path: Path
+) -> None:
     page = session.page
-    _fill(page, GOOD)
+    form = page.get_attribute("#skriv-github", "href") or ""  # the repository's setting, made by urls.issue_form
+    assert form.endswith("/issues/new?template=" + urls.ISSUE_TEMPLATE)
+    _fill(page, values)
     session.ready()
     text = session.download()
     address = page.get_attribute("#skriv-github", "href") or ""
-    assert address.startswith(urls.issue_form(REPO_URL) + "&title=")
+    assert address.startswith(form + "&title=")
     assert len(address) <= writing.ISSUE_LIMIT and page.is_hidden("#skriv-github-lang")
-    assert dict(parse_qsl(urlsplit(address).query))["title"] == writing.ISSUE_TITLE_PREFIX + GOOD["titel"]
-    submission = issueform.convert(_github_body(address), VOCAB, dt.date.today())
-    assert submission.problems == []
-    assert _front(submission.text) == _front(text)
-    assert submission.slug == writing_slug(GOOD["titel"])
-    page.fill("#skriv-afsnit-det-laerte-vi", "Et meget langt afsnit. " * 400)
-    page.wait_for_selector("#skriv-github-lang:not([hidden])")
-    assert page.get_attribute("#skriv-github", "href") == urls.issue_form(REPO_URL)
-
-
-REPO_URL = "https://github.com/samskabelse/videnbank"
+    assert dict(parse_qsl(urlsplit(address).query))["title"] == writing.ISSUE_TITLE_PREFIX + values["titel"]
+    root = copy_site(tmp_path / "src", ("mkdocs.yml", "council.yml", "principles", "methods", "stories"))
+    issue = tmp_path / "issue.md"
+    issue.write_text(_github_body(address, values), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--rod", str(root), "fra-issue", str(issue)])
+    assert result.exit_code == 0, result.output
+    slug = writing_slug(values["titel"])
+    converted = (root / "stories" / f"{slug}.md").read_text(encoding="utf-8")
+    assert _front(converted) == _front(text)
+    if values is GOOD:
+        page.fill("#skriv-afsnit-det-laerte-vi", "Et meget langt afsnit. " * 400)
+        page.wait_for_selector("#skriv-github-lang:not([hidden])")
+        assert page.get_attribute("#skriv-github", "href") == form
 
 
 def test_keyboard_alone_reaches_every_field_sends_and_follows_the_summary(session: Session) -> None:

@@ -44,6 +44,7 @@ class DocPage:
     template: str = PAGE_TEMPLATE
     description: str = ""
     hide: tuple[str, ...] = ()
+    body_line: int = 1  # the file's line where the body starts
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def _load_page(out: Docs, file: Path, src_uri: str, display: str, check_markup: 
     if src.problems:
         return None
     return DocPage(src_uri, display, str(title or file.stem), body, str(template), str(description or ""),
-                   tuple(hide))
+                   tuple(hide), src.body_line)
 
 
 def repository_links(repository: str | None) -> str:

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import urls
+
 # mkdocs serve (./dev serve): drafts shown, clearly marked.
 PREVIEW_ENV = "VIDENBANK_KLADDER"
 # Preview of single stories (videnbank vis): only these files (os.pathsep-separated), drafts shown.
@@ -37,7 +39,8 @@ class Site:
     licence: str | None = None
 
     def link(self, path: str = "") -> str:
-        return self.url + path
+        """``path`` (an address of the site) as an absolute address."""
+        return urls.absolute(self.url, path)
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def settings_from(config: Mapping[str, Any], env: Mapping[str, str]) -> Settings
     """The core's settings from a loaded mkdocs.yml (MkDocs' config or a plain dict) and the environment."""
     root = Path(config["config_file_path"]).resolve().parent
     only = [root / p for p in env.get(ONLY_ENV, "").split(":") if p] or None
-    about = Site(config["site_name"], config.get("site_url") or "/", config.get("copyright"))
+    about = Site(config["site_name"], urls.site_root(config.get("site_url") or ""), config.get("copyright"))
     repository = str(config.get("repo_url") or "").rstrip("/") or None
     return Settings(
         root=root, site=about, docs_dir=Path(config["docs_dir"]),

@@ -97,9 +97,16 @@ def src_uri(address: str) -> str:
     return f"{address}index.md"
 
 
+def site_root(url: str) -> str:
+    """The public site address as every join expects it: ending in one '/' ('https://x.dk' and
+    'https://x.dk/' both give 'https://x.dk/'; no address gives '/')."""
+    return url.rstrip("/") + "/"
+
+
 def absolute(base: str, address: str) -> str:
-    """``address`` under the public site address ``base``."""
-    return base.rstrip("/") + "/" + address
+    """``address`` under the public site address ``base``, with or without its trailing '/': the
+    one place an absolute address is joined (open data, feeds, JSON-LD, the sitemap)."""
+    return site_root(base) + address
 
 
 _LINK_SCHEMES = ("https:", "mailto:")
