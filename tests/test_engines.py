@@ -215,3 +215,31 @@ def test_open_data_byte_for_byte_on_every_engine_with_and_without_the_slash(
             assert found.keys() == reference.keys(), engine
             assert [n for n in found if found[n] != reference[n]] == [], engine
             assert _json_ld(site, "historier/folkemoedet-i-silkeborg/") == json_ld, engine
+
+
+TITLE = 'En <historie> & "x"'
+
+
+def test_a_title_is_escaped_exactly_once_on_every_engine(tmp_path: Path) -> None:
+    """The view hands the title as plain text and the templates escape it; the engine's own front
+    matter (Page.meta), which Material and Zensical print into <title> as it is, carries it escaped.
+    With the checker's markup rules off (the test switch), every place shows the title once escaped."""
+    root = copy_site(tmp_path / "bank")
+    story = root / "stories" / "faaborg-midtfyn-civilsamfundspolitik.md"
+    text = story.read_text(encoding="utf-8")
+    story.write_text(re.sub(r"^titel: .*$", "titel: 'En <historie> & \"x\"'", text, count=1, flags=re.MULTILINE),
+                     encoding="utf-8")
+    address = "historier/faaborg-midtfyn-civilsamfundspolitik/"
+    for engine in ENGINES:
+        out = tmp_path / engine
+        result = videnbank("byg", "--motor", engine, "-d", str(out), root=root,
+                           extra={"VIDENBANK_USIKKER_TEST": "1"})
+        assert result.returncode == 0, f"{engine}:\n{result.stdout}{result.stderr}"
+        raw = (out / address / "index.html").read_text(encoding="utf-8")
+        assert "<historie>" not in raw and "&amp;lt;" not in raw and "&amp;amp;" not in raw, engine
+        page = html(out, address)
+        assert page.title is not None and _text(page.title).startswith(TITLE), engine
+        assert _text(page.find("h1")) == TITLE, engine
+        og = page.find("meta", property="og:title")
+        assert isinstance(og, Tag) and og["content"] == TITLE, engine
+        assert TITLE in _text(page.select_one(".md-header__topic:last-child")), engine

@@ -28,9 +28,6 @@ FEEDS = "feeds/"
 ASSETS = "assets/"  # the theme's and our scripts, styles and icons (overrides/assets)
 NOT_FOUND = "404.html"
 
-# The folders whose pages are generated one per content file and kept out of the navigation.
-GENERATED_FOLDERS = (STORIES, PRINCIPLES, METHODS)
-
 
 def story(slug: str) -> str:
     return f"{STORIES}{slug}/"
