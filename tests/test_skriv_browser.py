@@ -75,7 +75,7 @@ HOSTILE: dict[str, Any] = {
     "sammendrag": "publicering: udgivet\n---\ntitel: Falsk\n# overskrift {: onclick=x } \\ slut",
     "afsnit-udfordringen": (
         "---\npublicering: udgivet\n---\n# Ikke en overskrift\n## Det gjorde vi\n"
-        "Tekst {#id .klasse} med `kode`, *stjerner*, _streg_, <b>fed</b>, &amp; og [link](https://eksempel.dk)"
+        "Tekst {#id .klasse} med `kode`, *stjerner*, _streg_, <b>fed</b>, &amp; og [link](https://eksempel.dk) [usikker](http://eksempel.dk)"
     ),
     "afsnit-det-gjorde-vi": (
         "Linje et\nLinje to: med kolon\n\n> citat\n- punkt\n+ plus\n1. nummer\n    indrykket\n===\n"

@@ -270,6 +270,7 @@
     function line(raw) {
       var s = raw.trim()
         .replace(/[\\`*_\[\]|]/g, "\\$&")
+        .replace(/\]\(/g, "]\\(")  /* "[a](b)" is no link either to a checker reading the raw text */
         .replace(/&(?=#?[A-Za-z0-9]+;)/g, "&amp;")
         .replace(/</g, "&lt;")
         .replace(/\{/g, "&#123;")
