@@ -20,6 +20,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -36,7 +37,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 CATEGORIES = ("accessibility", "performance", "best-practices")
-VIEWPORTS = {"1280": (1280, 900), "390": (390, 844)}
+VIEWPORTS = {"1280": (1280, 900), "390": (390, 844), "320": (320, 568)}
+SHOT_AT = ("1280", "390")  # at 320 px only the page's width is checked
 
 
 # --- the site -------------------------------------------------------------------------------
@@ -69,8 +71,16 @@ def page_types(site: Path) -> list[tuple[str, str]]:
         pages = sorted(p.parent.name for p in (site / folder).glob("*/index.html") if p.parent.name != "side")
         return f"/{folder}/{pages[0]}/" if pages else None
 
+    def filtered() -> str | None:
+        """The overview with its first principle chosen: the stories the script shows, and the form open."""
+        overview = site / "historier" / "index.html"
+        found = re.search(r'name="princip" value="([^"]+)"', overview.read_text(encoding="utf-8")) \
+            if overview.is_file() else None
+        return f"/historier/?princip={found.group(1)}" if found else None
+
     wanted: list[tuple[str, str | None]] = [
-        ("forside", "/"), ("historier", "/historier/"), ("historie", first("historier")),
+        ("forside", "/"), ("historier", "/historier/"), ("historier-filtreret", filtered()),
+        ("historie", first("historier")),
         ("principper", "/principper/"), ("princip", first("principper")),
         ("metoder", "/metoder/"), ("metode", first("metoder")),
         ("raadet", "/raadet/"), ("evaluering", "/evaluering/"), ("startguide", "/startguide/"),
@@ -81,7 +91,7 @@ def page_types(site: Path) -> list[tuple[str, str]]:
     for name, path in wanted:
         if path is None:
             continue
-        file = site / path.lstrip("/")
+        file = site / path.partition("?")[0].lstrip("/")
         if (file / "index.html").is_file() or file.is_file():
             found.append((name, path))
         else:
@@ -133,10 +143,11 @@ class Result:
     error: str = ""
 
 
-def run_lighthouse(binary: Path, url: str, report: Path) -> dict[str, Any]:
+def run_lighthouse(binary: Path, url: str, report: Path, dark: bool = False) -> dict[str, Any]:
+    flags = CHROME_FLAGS + (["--force-dark-mode"] if dark else [])  # prefers-color-scheme: dark
     command = [str(binary), url, "--quiet", "--output=json", f"--output-path={report}",
                "--form-factor=mobile", f"--only-categories={','.join(CATEGORIES)}",
-               f"--chrome-flags={' '.join(CHROME_FLAGS)}"]
+               f"--chrome-flags={' '.join(flags)}"]
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", CHROMIUM)}
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     if result.returncode != 0 or not report.exists():
@@ -196,9 +207,9 @@ def table(results: list[Result]) -> str:
 
 # --- screenshots ----------------------------------------------------------------------------
 
-def screenshots(origin: str, pages: list[tuple[str, str]], folder: Path) -> list[str]:
+def screenshots(origin: str, pages: list[tuple[str, str]], folder: Path, dark: bool = False) -> list[str]:
     """Full-page PNGs at 1280 × 900 and 390 × 844 into ``folder`` (a tall page also in parts of two
-    screens); returns the pages wider than the screen."""
+    screens); returns the pages wider than the screen at those widths and at 320 px."""
     from playwright.sync_api import FloatRect, sync_playwright
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -207,7 +218,8 @@ def screenshots(origin: str, pages: list[tuple[str, str]], folder: Path) -> list
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS[1:])
         for label, (width, height) in VIEWPORTS.items():
             context = browser.new_context(viewport={"width": width, "height": height},
-                                          device_scale_factor=1, is_mobile=width < 600, has_touch=width < 600)
+                                          device_scale_factor=1, is_mobile=width < 600, has_touch=width < 600,
+                                          color_scheme="dark" if dark else "light")
             page = context.new_page()
             for name, path in pages:
                 page.goto(origin + path, wait_until="load")
@@ -215,13 +227,16 @@ def screenshots(origin: str, pages: list[tuple[str, str]], folder: Path) -> list
                 scroll_width = page.evaluate("document.documentElement.scrollWidth")
                 if scroll_width > width:
                     problems.append(f"{name} at {width} px: the page is {scroll_width} px wide")
-                page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
+                if label not in SHOT_AT:
+                    continue
+                page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True, animations="disabled")
                 # A tall page also in parts of two screens, readable in an image viewer.
                 total = page.evaluate("document.documentElement.scrollHeight")
                 if total > 3 * height:
                     for part, top in enumerate(range(0, total, 2 * height), start=1):
                         clip: FloatRect = {"x": 0, "y": top, "width": width, "height": min(2 * height, total - top)}
-                        page.screenshot(path=str(folder / f"{name}-{label}-{part}.png"), full_page=True, clip=clip)
+                        page.screenshot(path=str(folder / f"{name}-{label}-{part}.png"), full_page=True, clip=clip,
+                                        animations="disabled")
             context.close()
         browser.close()
     return problems
@@ -236,7 +251,10 @@ def main() -> int:
                         help="where lighthouse is (or gets) installed with npm (default: .cache/lighthouse)")
     parser.add_argument("--pages", help="only these page types, comma-separated (e.g. historier,404)")
     parser.add_argument("--reports", type=Path, help="keep Lighthouse's JSON reports in this folder")
-    parser.add_argument("--shots", type=Path, help="also take screenshots at 1280 and 390 px into this folder")
+    parser.add_argument("--shots", type=Path, help="also take screenshots at 1280 and 390 px into this folder "
+                        "(and check every page's width at 1280, 390 and 320 px)")
+    parser.add_argument("--dark", action="store_true", help="the reader prefers a dark colour scheme "
+                        "(the theme follows it)")
     parser.add_argument("--no-lighthouse", action="store_true", help="only the screenshots")
     parser.add_argument("--min-a11y", type=int, default=100, help="exit 1 when a page scores below this")
     args = parser.parse_args()
@@ -260,12 +278,12 @@ def main() -> int:
                 for name, path in pages:
                     print(f"» lighthouse {path}", file=sys.stderr)
                     try:
-                        data = run_lighthouse(binary, origin + path, reports / f"{name}.json")
+                        data = run_lighthouse(binary, origin + path, reports / f"{name}.json", args.dark)
                         results.append(summarise(name, path, data))
                     except (RuntimeError, subprocess.TimeoutExpired) as error:
                         results.append(Result(name, path, error=str(error)))
             if args.shots:
-                wide = screenshots(origin, pages, args.shots)
+                wide = screenshots(origin, pages, args.shots, args.dark)
 
     if results:
         print(table(results))

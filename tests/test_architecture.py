@@ -126,3 +126,10 @@ def test_one_list_of_pages() -> None:
     assert site.prune_nav(menu, plan) == menu  # every page the menu names is made
     without_council = site.Plan(pages={k: v for k, v in plan.pages.items() if not k.startswith("raadet/")})
     assert len(site.prune_nav(menu, without_council)) == len(menu) - 1
+
+
+def test_the_readme_names_every_module_of_the_core() -> None:
+    row = next(line for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+               if line.startswith("| `hooks/videnbank/`"))
+    modules = {p.stem for p in (REPO / "hooks" / "videnbank").glob("*.py")} - {"__init__"}
+    assert sorted(m for m in modules if f"`{m}`" not in row) == []
