@@ -12,6 +12,7 @@ from videnbank.derive import Catalogue, actors_by_sector, danish_date, period_te
 from videnbank.load import load_bank
 from videnbank.model import Story, slugify
 from videnbank.problems import Problem, choose_from, did_you_mean, report
+from videnbank.render import Renderer
 from videnbank.source import read_source
 
 GOOD = """---
@@ -153,6 +154,16 @@ def test_slugify_and_hints() -> None:
     assert choose_from("x", ["a", "b"]) == "brug en af: a, b"
     text = report([Problem("b.md", 2, "f", "w", "x"), Problem("a.md", 9, "f", "w", "x")])
     assert text.splitlines() == ["Videnbanken har 2 problemer i indholdet:", "  a.md:9: f: w — x", "  b.md:2: f: w — x"]
+
+
+def test_one_danish_transliteration_for_slugs_and_heading_anchors() -> None:
+    """æ → ae, ø → oe, å → aa, capitals too, in file names and in every heading's anchor (issue 16:
+    the anchors used to drop æ and ø and make å an a)."""
+    assert slugify("ÆBLER, ØER OG ÅER") == "aebler-oeer-og-aaer"
+    assert slugify("Crème brûlée") == "creme-brulee"
+    html = Renderer().render("## 1. Ny velfærd i en lokal sammenhæng\n\n## Åben for Ærø\n", "x.md").html
+    assert 'id="1-ny-velfaerd-i-en-lokal-sammenhaeng"' in html
+    assert 'id="aaben-for-aeroe"' in html
 
 
 def test_principle_problems(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any, Self
 
@@ -55,14 +56,19 @@ COUNCIL_ROLES: dict[str, str] = {
     "ingen": "Ikke involveret",
 }
 
-_TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe", "ä": "ae"})
+# One Danish transliteration for every slug and heading anchor (æ → ae, ø → oe, å → aa; capitals
+# too, as slugify lowercases first); any other letter loses its accent (é → e, ü → u).
+_TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ö": "oe", "ä": "ae", "ß": "ss"})
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
-def slugify(value: str) -> str:
-    text = value.strip().lower().translate(_TRANSLIT)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+def slugify(value: str, separator: str = "-") -> str:
+    """A slug or a heading's anchor: 'Ny velfærd på Ærø' -> 'ny-velfaerd-paa-aeroe'. The signature is
+    Python-Markdown's toc ``slugify``, so file names, vocabulary values and anchors agree."""
+    text = unicodedata.normalize("NFKD", value.strip().lower().translate(_TRANSLIT))
+    text = text.encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", separator, text).strip(separator)
 
 
 def file_slug(title: str) -> str:

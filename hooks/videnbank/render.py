@@ -19,6 +19,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .model import slugify
 from .safety import sanitize_html
 
 EXTENSIONS = ["tables", "fenced_code", "attr_list", "admonition", "sane_lists"]
@@ -108,7 +109,7 @@ class Renderer:
                 _LinkExtension(self.state),
                 "toc",
             ],
-            extension_configs={"toc": {"permalink": "#", "permalink_title": PERMALINK_TITLE}},
+            extension_configs={"toc": {"permalink": "#", "permalink_title": PERMALINK_TITLE, "slugify": slugify}},
         )
 
     def render(self, text: str, src_uri: str) -> Rendered:
