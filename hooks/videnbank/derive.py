@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
@@ -24,6 +24,8 @@ class Catalogue:
 
     bank: Bank
     preview: bool = False
+    this_year: int = field(default_factory=lambda: dt.date.today().year)
+    """The year "still going" reaches to (see ``story_years``): the year of the build."""
     sectors: ClassVar[dict[str, str]] = SECTORS
     statuses: ClassVar[dict[str, str]] = STATUSES
     council_roles: ClassVar[dict[str, str]] = COUNCIL_ROLES
@@ -87,6 +89,31 @@ class Catalogue:
 
     def is_draft(self, story: StoryEntry) -> bool:
         return story.meta.publication != "udgivet"
+
+    def years(self, story: StoryEntry) -> tuple[int, ...]:
+        """The years ``story`` happened in (see ``story_years``)."""
+        return story_years(story.meta, self.this_year)
+
+
+def story_years(story: Story, this_year: int) -> tuple[int, ...]:
+    """The years a story happened in, from its ``periode``; empty when it has none.
+
+    With an end: every year from the start's to the end's. Without an end the model means "still
+    going" when the status says so (``igang``): from the start up to ``this_year``, the year the site
+    is built. Finished or an idea without an end: the start year only. Never the year the file was
+    added to the bank (``dato``): that says when the bank learnt of it, not when it happened. This is
+    the one rule the evaluation and the year filter both count by.
+    """
+    if story.period is None:
+        return ()
+    start = int(story.period.start[:4])
+    if story.period.end:
+        end = int(story.period.end[:4])
+    elif story.status == "igang":
+        end = max(start, this_year)
+    else:
+        end = start
+    return tuple(range(start, end + 1))
 
 
 def actors_by_sector(story: Story) -> list[tuple[str, list[str]]]:

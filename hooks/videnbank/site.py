@@ -120,7 +120,8 @@ def build_plan(settings: Settings) -> Plan:
     if council is not None:
         plan.add(Page(urls.src_uri(urls.COUNCIL), council.name, "raadet.html",
                       views.council(catalogue, council, notices), edit_path=COUNCIL_FILE))
-    evaluation = evaluate(catalogue.stories, catalogue.principles, method_names, council)
+    evaluation = evaluate(catalogue.stories, catalogue.principles, method_names, council,
+                          this_year=catalogue.this_year)
     plan.add(Page(urls.src_uri(urls.EVALUATION), "Evaluering", "evaluering.html",
                   views.evaluation(evaluation, council)))
     guide_src = urls.src_uri(urls.STARTGUIDE)
