@@ -358,6 +358,10 @@ class Principle(_Model):
 
     number: Annotated[int, Field(ge=1)] = Field(alias="nummer", description="Principets nummer i rækken.")
     name: Text = Field(alias="navn", description="Principets navn.")
+    short_name: Text | None = Field(
+        None, alias="kort_titel", max_length=24,
+        description="Et kort navn (højst 24 tegn) til tabellers kolonner, fx 'Lokal velfærd'. Uden det bruges navnet.",
+    )
     statement: Text = Field(alias="kort", description="Principet i én sætning.")
     questions: list[Text] = Field(default_factory=list, alias="spørgsmål", description="Refleksionsspørgsmål.")
     source: Text | None = Field(None, alias="kilde", description="Hvor principet kommer fra.")

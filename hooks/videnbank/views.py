@@ -328,7 +328,8 @@ def principles_index(catalogue: Catalogue, body_html: str = "") -> View:
         "title": "Principper",
         "body_html": body_html,
         "principles": [
-            {"number": p.meta.number, "name": p.meta.name, "statement": p.meta.statement,
+            {"number": p.meta.number, "name": p.meta.name, "short_name": p.meta.short_name or p.meta.name,
+             "statement": p.meta.statement,
              "url": urls.principle(p.slug), "total": len(catalogue.by_principle[p.slug]),
              "count": plural(len(catalogue.by_principle[p.slug]), "historie", "historier")}
             for p in principles
