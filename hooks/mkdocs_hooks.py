@@ -78,10 +78,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """The core has rendered the page: its front matter and view (body included) go to the template
-    as page.meta and page.meta.vb; MkDocs renders an empty text."""
-    page.meta = _current().plan.pages[page.file.src_uri].meta
-    return ""
+    """The core's page: front matter and view as page.meta(.vb); its headings make page.toc."""
+    planned = _current().plan.pages[page.file.src_uri]
+    page.meta = planned.meta
+    return planned.markdown
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

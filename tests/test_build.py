@@ -57,8 +57,14 @@ def test_principle_index_matrix(shipped_site: Path) -> None:
     bank = load_bank(REPO)
     public = [s for s in bank.stories if s.meta.publication == "udgivet"]
     table = html(shipped_site, "principper/").select_one(".vb-matrix table")
-    header = [th.get_text(strip=True) for th in table.select("thead th")]
-    assert header == ["Historie", "1", "2", "3", "4", "5", "6"]
+    heads = table.select("thead th")
+    assert heads[0].get_text(strip=True) == "Historie"
+    for th, principle in zip(heads[1:], bank.principles, strict=True):  # short name shown, full name read aloud
+        hidden = th.select_one(".vb-sr-only")
+        assert hidden.get_text(strip=True) == f": {principle.meta.name}"
+        hidden.extract()
+        assert th.get_text(" ", strip=True) == f"{principle.meta.number} {principle.meta.short_name}"
+        assert len(principle.meta.short_name or "") <= 24
     rows = table.select("tbody tr")
     assert len(rows) == len(public)
     counts = [int(td.get_text(strip=True)) for td in table.select("tfoot td")]
@@ -187,8 +193,8 @@ def test_four_principles_under_other_slugs(tmp_path: Path) -> None:
     root = FIXTURES / "fire-principper"
     site = build_ok(root, tmp_path / "site")
     index = html(site, "principper/")
-    header = [th.get_text(strip=True) for th in index.select(".vb-matrix thead th")]
-    assert header == ["Historie", "1", "2", "3", "4"]
+    header = [th.get_text(" ", strip=True) for th in index.select(".vb-matrix thead th")]
+    assert header == ["Historie", *(f"{p.meta.number} {p.meta.name}" for p in load_bank(root).principles)]
     assert [int(td.get_text()) for td in index.select(".vb-matrix tfoot td")] == [1, 1, 2, 2]
     page = html(site, "principper/inddragelse/")
     titles = [a.get_text(strip=True) for a in page.select(".vb-card__title a")]

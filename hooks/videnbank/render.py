@@ -9,10 +9,12 @@ every result passes ``safety.sanitize_html``.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import xml.etree.ElementTree as ET
-from collections.abc import Container
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import markdown
@@ -48,10 +50,27 @@ def relative(address: str, from_address: str) -> str:
     return rel
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A section of a page for its table of contents: level 2-6, its anchor and its plain text."""
+
+    level: int
+    id: str
+    title: str
+
+
 @dataclass
 class Rendered:
     html: str
     broken_links: list[str] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)  # the sections, h1 left out
+
+
+def _headings(tokens: list[dict[str, Any]]) -> Iterator[Heading]:
+    for token in tokens:
+        if token["level"] > 1:
+            yield Heading(token["level"], token["id"], html.unescape(token["name"]))
+        yield from _headings(token["children"])
 
 
 class _Links(Treeprocessor):
@@ -116,5 +135,5 @@ class Renderer:
         self.state.src_uri = src_uri
         self.state.broken = []
         self._md.reset()
-        html = sanitize_html(self._md.convert(text))
-        return Rendered(html, self.state.broken)
+        body = sanitize_html(self._md.convert(text))
+        return Rendered(body, self.state.broken, list(_headings(getattr(self._md, "toc_tokens", []))))

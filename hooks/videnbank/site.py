@@ -27,7 +27,7 @@ from .derive import Catalogue
 from .evaluation import evaluate
 from .load import Entry, load_bank
 from .problems import Problem
-from .render import Renderer
+from .render import Heading, Renderer
 from .safety import image_source
 
 EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -50,6 +50,14 @@ class Page:
     edit_path: str | None = None
     hide: tuple[str, ...] = ()
     search: bool = True
+
+    @property
+    def markdown(self) -> str:
+        """The page's table of contents as Markdown headings, the text an engine is given: it builds
+        page.toc (the table of contents and the skip link) from them. What a reader sees is the
+        core's body (page.meta.vb.body_html), never this text."""
+        return "".join(f"{'#' * h['level']} {_markdown_text(h['title'])} {{#{h['id']}}}\n\n"
+                       for h in self.view.get("toc", ()))
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -129,7 +137,7 @@ def build_plan(settings: Settings) -> Plan:
                   {"kind": "startguide", "title": "Startguide: principper og metoder",
                    "body_html": render(startguide.markdown(catalogue), guide_src, "startguide")}))
     _hand_written_pages(plan, catalogue, settings, hand_written, render)
-    _on_every_page(plan, catalogue, settings)
+    _on_every_page(plan, catalogue, settings, render.headings)
     plan.assets += [Asset(src, content) for src, content in open_data.items()]
     # Material's bundle fetches "sitemap.xml" beside the target of every <link rel="alternate"> (for
     # language versions); an empty one beside the feeds keeps that from being a 404 on every page view.
@@ -140,13 +148,16 @@ def build_plan(settings: Settings) -> Plan:
 
 
 class _Render:
-    """The one renderer, noting each link to a page that does not exist as a problem of the file."""
+    """The one renderer, noting each link to a page that does not exist as a problem of the file,
+    and each page's sections for its table of contents."""
 
     def __init__(self, plan: Plan, renderer: Renderer) -> None:
         self.plan, self.renderer = plan, renderer
+        self.headings: dict[str, list[Heading]] = {}
 
     def __call__(self, text: str, src_uri: str, path: str) -> str:
         result = self.renderer.render(text, src_uri)
+        self.headings[src_uri] = result.headings
         for target in result.broken_links:
             self.plan.problems.append(Problem(
                 path, _line_of(text, target), "tekst", f"linket '{target}' peger på en side, der ikke findes",
@@ -205,16 +216,39 @@ def _hand_written_pages(
                       tuple(doc.hide), search=doc.template != "forside.html"))
 
 
-def _on_every_page(plan: Plan, catalogue: Catalogue, settings: Settings) -> None:
-    """What every page shows around its content: the feeds, the credit line, the edit link."""
+def _on_every_page(
+    plan: Plan, catalogue: Catalogue, settings: Settings, headings: Mapping[str, Sequence[Heading]]
+) -> None:
+    """What every page shows around its content: the table of contents, the feeds, the credit line,
+    the edit link."""
     site_feed = {"title": f"{settings.site.name}: alle historier", "url": urls.SITE_FEED}
     credit = principles_credit(catalogue)
     for page in plan.pages.values():
+        page.view["toc"] = table_of_contents(page, headings.get(page.src_uri, ()))
         page.view["credit"] = credit
         page.view["edit_url"] = settings.edit_base + page.edit_path if settings.edit_base and page.edit_path else None
         feed = page.view.get("feed")
         own = [{"title": f"{settings.site.name}: {page.title}", "url": feed}] if feed else []
         page.view["feeds"] = [site_feed, *own]
+
+
+def table_of_contents(page: Page, headings: Sequence[Heading]) -> list[dict[str, Any]]:
+    """The page's sections: its title first (the skip link's target, the start of the content:
+    urls.CONTENT_ID), then the sections of its rendered body, then those its template adds (the
+    view's ``sections``, which the template's headings show)."""
+    toc = [{"level": 1, "id": urls.CONTENT_ID, "title": page.title}]
+    toc += [{"level": h.level, "id": h.id, "title": h.title} for h in headings if h.level <= TOC_DEPTH]
+    toc += [{"level": 2, "id": key, "title": title} for key, title in page.view.get("sections", {}).items()]
+    return toc
+
+
+TOC_DEPTH = 3  # h2 and h3: the start guide has a section per principle and method, not per question
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!:|~^])")
+
+
+def _markdown_text(text: str) -> str:
+    """``text`` as Markdown that renders as that text: HTML escaped, Markdown's characters too."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
 
 
 def problem_plan(plan: Plan, settings: Settings) -> Plan:
@@ -294,6 +328,8 @@ def _data_view(catalogue: Catalogue, site: export.Site) -> dict[str, Any]:
         "count": views.plural(d.count, "udgiven historie", "udgivne historier"),
         "version": d.version,
         "licence": site.licence,
+        "sections": {"felter": "Felterne i historier.json", "kolonner": "Kolonnerne i historier.csv",
+                     "kortnavne": "Principper og metoder med kortnavne", "vilkaar": "Omfang og vilkår"},
     }
 
 
@@ -328,7 +364,7 @@ def files(plan: Plan) -> Iterator[tuple[str, str | bytes | Path]]:
     """Every page and file of the plan as (src_uri, content or file to copy), pages with their
     full front matter: the docs tree an engine without hooks builds."""
     for page in plan.pages.values():
-        yield page.src_uri, front_matter(page.meta)
+        yield page.src_uri, front_matter(page.meta, page.markdown)
     for asset in plan.assets:
         if asset.source is not None:
             yield asset.src_uri, asset.source

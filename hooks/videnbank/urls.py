@@ -20,6 +20,10 @@ DATA_SCHEMA = "data/historier.schema.json"
 DATA_CSV = "data/historier.csv"
 SITE_FEED = "feeds/historier.xml"
 SEARCH = "pagefind/"
+# The start of every page's content (overrides/main.html's <article>): the skip link's target, the
+# first entry of each page's table of contents. Zensical's skip link always points at '#__skip';
+# no heading's anchor (model.slugify) starts with '_'.
+CONTENT_ID = "__skip"
 
 # The folders whose pages are generated one per content file and kept out of the navigation.
 GENERATED_FOLDERS = (STORIES, PRINCIPLES, METHODS)
