@@ -13,7 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from videnbank import postbuild, preview, site
+from videnbank import postbuild, preview, settings, site
 from videnbank.problems import report
 
 log = logging.getLogger("mkdocs.plugins.videnbank")
@@ -23,7 +23,7 @@ class _Build:
     """What one build knows; made anew at every on_config, so nothing survives a rebuild."""
 
     def __init__(self, config: MkDocsConfig) -> None:
-        self.settings = postbuild.settings_from(config, os.environ)
+        self.settings = settings.settings_from(config, os.environ)
         self.plan = site.Plan()
         self.finisher: postbuild.Finisher | None = None
 
@@ -46,7 +46,7 @@ def _current() -> _Build:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
     _build = _Build(config)
-    if problem := postbuild.config_problem(config, os.environ):
+    if problem := settings.config_problem(config, os.environ):
         raise PluginError(problem)
     return config
 
@@ -64,7 +64,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         build.finisher = postbuild.Finisher(build.settings, policy=not _serving)
     except postbuild.BuildError as e:
         raise PluginError(str(e)) from None
-    for line in postbuild.summary(plan, build.settings):
+    for line in site.summary(plan, build.settings):
         log.info("videnbank: %s", line)
     for page in plan.pages.values():
         if (existing := files.get_file_from_path(page.src_uri)) is not None:
@@ -115,6 +115,6 @@ def on_build_error(error: Exception) -> None:
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
-    for path in postbuild.watched(_current().settings.root):
+    for path in preview.watched(_current().settings.root):
         server.watch(str(path))
-    return preview.guard(server, *config.dev_addr)  # drafts are shown: answer only our own host name
+    return preview.guard(server, *config.dev_addr, _current().settings.root)  # own host names; the policy

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# A strict build must say where the site and its accessibility statement live (postbuild.config_problem).
+# A strict build must say where the site and its accessibility statement live (settings.config_problem).
 TEST_ADDRESSES = {
     "VIDENBANK_SITE_URL": "https://videnbank.example.dk/",
     "VIDENBANK_TILGAENGELIGHEDSERKLAERING": "https://www.was.digst.dk/app/videnbank-example",

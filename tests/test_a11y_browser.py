@@ -89,8 +89,10 @@ def _filter_control(page: Page) -> str:
 
 
 def _use_first_filter(page: Page) -> None:
-    """Tab to the first filter control and choose a value with the keyboard."""
-    page.wait_for_selector("#vb-filter:not([hidden])")
+    """Tab to the "Filtrér" button, open the form, Tab to the first control and choose a value."""
+    _tab_to(page, "() => !!document.activeElement && document.activeElement.id === 'vb-filter-toggle'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#vb-filter", state="visible")
     _tab_to(page, "() => !!document.activeElement && !!document.activeElement.closest('#vb-filter')"
                   " && ['INPUT', 'SELECT'].includes(document.activeElement.tagName)")
     kind = _filter_control(page)

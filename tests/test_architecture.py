@@ -3,6 +3,7 @@ lay out data, and the MkDocs hook is a thin shell."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -40,3 +41,60 @@ def test_the_hook_is_a_thin_shell() -> None:
     assert len(text.splitlines()) <= 120
     assert "page.meta.get(" not in text and "videnbank_" not in text  # no marker keys looked up again
     assert "def on_env" not in text  # nothing handed to templates behind the pages' backs
+
+
+def _imports_of(package: Path) -> dict[str, set[str]]:
+    """Each module of ``package`` and the sibling modules it imports, anywhere in the file
+    (module level, inside functions, under TYPE_CHECKING)."""
+    names = {p.stem for p in package.glob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for path in sorted(package.glob("*.py")):
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("videnbank"):
+                module = (node.module or "").split(".")
+                found |= {module[1]} if len(module) > 1 else {a.name for a in node.names}
+            elif isinstance(node, ast.Import):
+                found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("videnbank.")}
+        graph[path.stem] = (found & names) - {path.stem}
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle in ``graph`` (as the path around it), or [] when there is none."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(module: str) -> list[str]:
+        state[module] = 1
+        path.append(module)
+        for imported in sorted(graph[module]):
+            if state.get(imported) == 1:
+                return [*path[path.index(imported):], imported]
+            if imported not in state and (found := visit(imported)):
+                return found
+        path.pop()
+        state[module] = 2
+        return []
+
+    for module in sorted(graph):
+        if module not in state and (found := visit(module)):
+            return found
+    return []
+
+
+def test_the_core_has_no_import_cycles() -> None:
+    graph = _imports_of(REPO / "hooks" / "videnbank")
+    assert {"cli", "site", "render", "settings"} <= set(graph)
+    assert _cycle(graph) == [], " -> ".join(_cycle(graph))
+
+
+def test_the_cycle_finder_finds_a_cycle_hidden_in_a_function(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("from .b import x\n", encoding="utf-8")
+    (tmp_path / "b.py").write_text("def f():\n    from . import c\n", encoding="utf-8")
+    (tmp_path / "c.py").write_text("import json\n", encoding="utf-8")
+    assert _cycle(_imports_of(tmp_path)) == []
+    (tmp_path / "c.py").write_text("import videnbank.a\n", encoding="utf-8")
+    assert _cycle(_imports_of(tmp_path)) == ["a", "b", "c", "a"]

@@ -27,10 +27,10 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 from conftest import REPO, build_ok, copy_site, html, serve_on_loopback, write_tree
-from videnbank import cli, preview, schema
-from videnbank.cli import annotation, main
+from videnbank import docs, linkcheck, preview, schema
+from videnbank.cli import main
 from videnbank.load import STORY_SECTIONS, load_bank
-from videnbank.problems import Problem
+from videnbank.problems import Problem, annotation
 from videnbank.source import read_source
 
 TITLE = "Fælles have i Vestbyen"
@@ -346,7 +346,7 @@ def test_guide_is_contributing_md() -> None:
     result = run(REPO, "guide")
     assert result.exit_code == 0
     assert result.output == (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8"), "kør: videnbank generer"
-    assert schema.GUIDE_MARKER not in result.output
+    assert docs.GUIDE_MARKER not in result.output
     for doc in schema.walk(schema.fields(schema.story_schema(schema.vocabulary(REPO)))):
         assert f"| `{doc.path}` |" in result.output
 
@@ -444,7 +444,6 @@ def test_vis_serves_only_that_story_fast_and_reloads(site: Path) -> None:
 
 def test_vis_takes_a_free_port_when_its_own_is_busy(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import mkdocs.commands.serve
-    from videnbank import cli
 
     served: dict[str, Any] = {}
     monkeypatch.setattr(mkdocs.commands.serve, "serve", lambda **kwargs: served.update(kwargs))
@@ -452,7 +451,7 @@ def test_vis_takes_a_free_port_when_its_own_is_busy(site: Path, monkeypatch: pyt
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         taken = busy.getsockname()[1]
-        monkeypatch.setattr(cli, "PREVIEW_PORT", taken)
+        monkeypatch.setattr(preview, "PREVIEW_PORT", taken)
         story = next(s for s in load_bank(site).stories if s.meta.publication == "udgivet")
         result = run(site, "vis", str(site / story.path))
     assert result.exit_code == 0, result.output
@@ -460,7 +459,7 @@ def test_vis_takes_a_free_port_when_its_own_is_busy(site: Path, monkeypatch: pyt
     assert port != taken
     assert f"Port {taken} er optaget" in result.output and f"bruger port {port}" in result.output
     assert f"http://127.0.0.1:{port}/" in result.output
-    assert cli.free_port("127.0.0.1", port) == port, "a free port is kept"
+    assert preview.free_port("127.0.0.1", port) == port, "a free port is kept"
 
 
 def test_help_shows_defaults_in_danish(site: Path) -> None:
@@ -723,7 +722,7 @@ def _only_local_links(site: Path, base: str) -> None:
 def loopback_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tests' link server runs on 127.0.0.1: let the checker treat that one address (and no
     other, not even 127.0.0.2 or ::1) as public."""
-    monkeypatch.setattr(cli, "address_allowed", lambda ip: str(ip) == "127.0.0.1")
+    monkeypatch.setattr(linkcheck, "address_allowed", lambda ip: str(ip) == "127.0.0.1")
 
 
 @pytest.mark.usefixtures("loopback_is_public")
@@ -837,7 +836,7 @@ def test_links_refuses_redirects_to_internal_addresses_and_other_schemes(site: P
      ("93.184.215.14", True), ("2a00:1450:4001:82b::200e", True), ("::ffff:93.184.215.14", True)],
 )
 def test_only_public_addresses_are_allowed(address: str, allowed: bool) -> None:
-    assert cli.address_allowed(ipaddress.ip_address(address)) is allowed
+    assert linkcheck.address_allowed(ipaddress.ip_address(address)) is allowed
 
 
 @pytest.mark.parametrize(
@@ -848,7 +847,7 @@ def test_only_public_addresses_are_allowed(address: str, allowed: bool) -> None:
      ("http://0x7f000001:9/", "ikke en offentlig adresse"), ("http://2130706433:9/", "ikke en offentlig adresse")],
 )
 def test_links_that_are_not_public_are_never_requested(url: str, why: str) -> None:
-    ok, status = cli.check_url(url, timeout=2)
+    ok, status = linkcheck.check_url(url, timeout=2)
     assert not ok and status.startswith("ikke tjekket: ") and why in status
 
 

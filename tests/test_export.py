@@ -24,8 +24,9 @@ from videnbank import export, gitdates, startguide
 from videnbank.derive import Catalogue, danish_date
 from videnbank.load import load_bank
 from videnbank.model import Story
+from videnbank.settings import Site
 
-SITE = export.Site("Testbanken", "https://videnbank.example.dk/", "Må genbruges med kildeangivelse.")
+SITE = Site("Testbanken", "https://videnbank.example.dk/", "Må genbruges med kildeangivelse.")
 DRAFT_SLUG = "faaborg-midtfyn-revision-af-politikken"
 DRAFT_SENTENCE = "Denne kladde må ikke blive offentlig."
 

@@ -35,6 +35,8 @@ def story(
     status: str = "igang",
     publicering: str = "udgivet",
     titel: str = "En historie",
+    periode: dict[str, str] | None = None,
+    aktører: list[dict[str, str]] | None = None,
 ) -> str:
     meta: dict[str, Any] = {
         "titel": titel, "sammendrag": "Kort.", "dato": dato, "publicering": publicering,
@@ -45,6 +47,10 @@ def story(
     }
     if kommune:
         meta["kommune"] = kommune
+    if periode:
+        meta["periode"] = periode
+    if aktører:
+        meta["aktører"] = aktører
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
     return f"---\n{front}---\n## Udfordringen\n\nNoget.\n\n## Det gjorde vi\n\nNoget andet.\n"
 
@@ -57,15 +63,17 @@ def bank_of(root: Path, stories: dict[str, str], preview: bool = False) -> Catal
     files |= {f"stories/{slug}.md": text for slug, text in stories.items()}
     bank = load_bank(write_tree(root, files))
     assert bank.problems == []
-    return Catalogue(bank, preview=preview)
+    return Catalogue(bank, preview=preview, this_year=2024)
 
 
 SMALL = {
     "a": story("2021-03-01", ["alfa", "beta"], metoder=["dialogmoede"], målgrupper=["Unge"],
                temaer=["Natur"], sektorer=["offentlig", "civilsamfund", "borgere"], kommune="Århus",
-               status="afsluttet"),
+               status="afsluttet", periode={"start": "2019-04", "slut": "2020"}),
+    # Still going since 2022: it happened in 2022, 2023 and 2024 (this year in these tests).
     "b": story("2022-05-01", ["beta"], metoder=["temadag", "dialogmoede"], målgrupper=["unge", "Ældre"],
-               temaer=["natur", "Kultur"], sektorer=["offentlig", "erhverv"], kommune="Vejle"),
+               temaer=["natur", "Kultur"], sektorer=["offentlig", "erhverv", "tvaersektoriel"], kommune="Vejle",
+               periode={"start": "2022"}),
     "c": story("2022-06-01", ["gamma"], målgrupper=["unge"], sektorer=["civilsamfund"],
                kommune="Ærø", status="ide"),
     "d": story("2023-01-01", ["alfa"], metoder=["borgermoede"], sektorer=["offentlig", "erhverv", "borgere"],
@@ -92,10 +100,11 @@ def test_facet_vocabulary_and_counts(tmp_path: Path) -> None:
     # Methods in Danish alphabetical order; the draft counts nowhere.
     assert [(v.label, v.count) for v in found["metode"].values] == [
         ("Borgermøde", 1), ("Dialogmøde", 2), ("Temadag", 1)]
+    # No sector offered that no story has; the cross-sector body is found, but is no sector in the mix.
     assert counts(found["sektor"]) == {"offentlig": 3, "erhverv": 2, "civilsamfund": 2, "borgere": 2,
-                                       "uddannelse-og-forskning": 0, "tvaersektoriel": 0}
+                                       "tvaersektoriel": 1}
     mix = found["sektorer"]
-    assert (mix.match, mix.of, mix.control) == ("min", "sektor", "select")
+    assert (mix.match, mix.control) == ("any", "select")
     assert [(v.value, v.label, v.count) for v in mix.values] == [
         ("2", "Mindst 2 sektorer", 3), ("3", "Mindst 3 sektorer", 2)]
     # Free text is matched regardless of case; the most used spelling is shown.
@@ -104,8 +113,41 @@ def test_facet_vocabulary_and_counts(tmp_path: Path) -> None:
     assert [v.label for v in found["tema"].values] == ["Kultur", "Natur"]
     # Danish order: Aabenraa first (as written), then Vejle, Ærø, Århus; the draft's Ødsted is absent.
     assert [v.label for v in found["kommune"].values] == ["Aabenraa", "Vejle", "Ærø", "Århus"]
-    assert [(v.value, v.count) for v in found["aar"].values] == [("2023", 1), ("2022", 2), ("2021", 1)]
+    # The years it happened (its period), never the year it was added; no period: "ikke oplyst".
+    assert [(v.value, v.label, v.count) for v in found["aar"].values] == [
+        ("2024", "2024", 1), ("2023", "2023", 1), ("2022", "2022", 1), ("2020", "2020", 1), ("2019", "2019", 1),
+        ("ikke-oplyst", "Ikke oplyst", 2)]
+    assert found["aar"].hint == "Årene, historien stod på ifølge dens periode."
     assert counts(found["status"]) == {"ide": 1, "igang": 2, "afsluttet": 1}
+
+
+def test_no_option_offered_that_finds_nothing(tmp_path: Path) -> None:
+    found = by_key(bank_of(tmp_path, {k: v for k, v in SMALL.items() if k != "c"}))
+    assert counts(found["status"]) == {"igang": 2, "afsluttet": 1}, "no 'Idé (0)'"
+    assert "uddannelse-og-forskning" not in counts(found["sektor"])
+    assert all(v.count > 0 for f in found.values() for v in f.values)
+
+
+def test_counts_follow_the_other_choices(tmp_path: Path) -> None:
+    catalogue = bank_of(tmp_path, SMALL)
+
+    def n(**query: list[str]) -> int:
+        return len(facets.select(catalogue, query))
+
+    # With nothing chosen, the counts are the facets' own.
+    assert facets.counts(catalogue, {}) == {f.key: counts(f) for f in facets.facets(catalogue)}
+    query = {"princip": ["alfa"]}
+    found = facets.counts(catalogue, query)
+    assert found["status"] == {"ide": 0, "igang": 1, "afsluttet": 1}
+    assert found["princip"] == {"alfa": 2, "beta": 2, "gamma": 1}, "a facet's own choice does not narrow its counts"
+    assert found["aar"]["2019"] == 1 and found["aar"]["2023"] == 0 and found["aar"]["ikke-oplyst"] == 1
+    # Every count is what choosing that value (alone in its facet) gives.
+    for base in ({}, query, {"sektor": ["offentlig"]}, {"aar": ["2023"], "status": ["igang"]}):
+        for key, per_value in facets.counts(catalogue, base).items():
+            for value, count in per_value.items():
+                own = {f.key: f.match for f in facets.facets(catalogue)}[key]
+                chosen = [*base.get(key, []), value] if own == "all" else [value]
+                assert n(**{**base, key: chosen}) == count, (base, key, value)
 
 
 def test_select_combines_facets(tmp_path: Path) -> None:
@@ -118,10 +160,13 @@ def test_select_combines_facets(tmp_path: Path) -> None:
     assert chosen(princip=["alfa", "gamma"]) == ["d", "c", "a"]  # any of
     assert chosen(sektor=["offentlig", "borgere"]) == ["d", "a"]  # all of
     assert chosen(sektorer=["3"]) == ["d", "a"]
+    assert chosen(sektor=["tvaersektoriel"]) == ["b"], "cross-sector actors are found"
     assert chosen(sektorer=["2"], sektor=["erhverv"]) == ["d", "b"]
     assert chosen(princip=["beta"], maalgruppe=["unge"], tema=["natur"]) == ["b", "a"]
-    assert chosen(kommune=["aarhus"], aar=["2021"], status=["afsluttet"]) == ["a"]
-    assert chosen(metode=["dialogmoede"], aar=["2023"]) == []
+    assert chosen(kommune=["aarhus"], aar=["2020"], status=["afsluttet"]) == ["a"]
+    assert "2021" not in counts(by_key(catalogue)["aar"]), "the year a file was added is not a year it happened"
+    assert chosen(metode=["dialogmoede"], aar=["2023"]) == ["b"]
+    assert chosen(aar=["ikke-oplyst"]) == ["d", "c"]
     # Unknown keys and values are ignored, as the browser does.
     assert chosen(princip=["findes-ikke"], ukendt=["x"]) == ["d", "c", "b", "a"]
     assert chosen(kommune=["oedsted"]) == ["d", "c", "b", "a"]
@@ -248,6 +293,9 @@ def test_overview_form_and_list(shipped_site: Path) -> None:
     assert {s["name"] for s in form.find_all("select")} == {"sektorer", "maalgruppe", "tema", "kommune", "aar"}
     status = page.find(id="vb-filter-status")
     assert status["role"] == "status" and status["aria-live"] == "polite"
+    # Heading order: the cards' <h3> follow an <h2> even while the form (and its <h2>) is folded.
+    assert page.select_one("#vb-all > h2").get_text(strip=True) == "Alle historier"
+    assert page.select_one("#vb-all > h2").find_next(["h2", "h3"]).name == "h3"
     titles = [a.get_text(strip=True) for a in page.select("#vb-all .vb-card__title a")]
     assert titles == [s.meta.title for s in catalogue.stories]
     assert page.select_one("nav.vb-pages") is None, "one page only at this size"

@@ -11,6 +11,7 @@ three static pages; copies of the shipped draft stay drafts and must never be li
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -137,11 +138,9 @@ def _from_json(data: dict[str, Any], query: dict[str, list[str]]) -> list[str]:
         ok = True
         for key, wanted in query.items():
             f = spec[key]
-            has = row[field[f.get("of", key)]]
-            if f["match"] == "min":
-                ok &= len(has) >= max(int(v) for v in wanted)
-            else:
-                positions = [f["values"].index(v) for v in wanted]
+            has = row[field[key]]
+            positions = [f["values"].index(v) for v in wanted if v in f["values"]]  # unknown: ignored
+            if positions:
                 ok &= (all if f["match"] == "all" else any)(p in has for p in positions)
         if ok:
             kept.append(_slug(row[0]))
@@ -168,6 +167,16 @@ def _shown(page: Page, expected: int) -> list[str]:
     return [_slug(h) for h in hrefs]
 
 
+def _unfold(page: Page) -> None:
+    """Open the folded filter form with its "Filtrér" button."""
+    from playwright.sync_api import expect
+
+    toggle = page.locator("#vb-filter-toggle")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    expect(page.locator("#vb-filter")).to_be_visible()
+
+
 def _query(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
 
@@ -186,7 +195,8 @@ def test_two_filters_address_reload_and_back(big: Site, page: Page) -> None:
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(r.url) if r.url.endswith("index.json") else None)
     page.goto(big.url + "historier/")
-    expect(page.locator("#vb-filter")).to_be_visible()
+    expect(page.locator("#vb-filter")).to_be_hidden()
+    _unfold(page)
     assert fetched == [], "the index is fetched only when a filter is used"
 
     principle = _top(big, "princip")
@@ -207,6 +217,7 @@ def test_two_filters_address_reload_and_back(big: Site, page: Page) -> None:
 
     page.reload()
     assert _shown(page, len(expected_two)) == expected_two
+    _unfold(page)
     expect(page.locator(f"input[name=princip][value='{principle}']")).to_be_checked()
     expect(page.locator("select[name=kommune]")).to_have_value(municipality)
 
@@ -266,7 +277,7 @@ def test_unknown_values_show_the_whole_list(big: Site, page: Page) -> None:
     from playwright.sync_api import expect
 
     page.goto(big.url + "historier/?princip=findes-ikke&ukendt=1")
-    expect(page.locator("#vb-filter")).to_be_visible()
+    expect(page.locator("#vb-filter-toggle")).to_be_visible()
     expect(page.locator("#vb-all")).to_be_visible()
     expect(page.locator("#vb-results")).to_be_hidden()
 
@@ -276,15 +287,19 @@ def test_keyboard_only(big: Site, page: Page) -> None:
     from playwright.sync_api import expect
 
     page.goto(big.url + "historier/")
-    page.locator("input[name=status][value=igang]").focus()
+    page.locator("#vb-filter-toggle").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#vb-filter")).to_be_visible()
+    first, second = (p.slug for p in big.catalogue.principles[:2])
+    page.locator(f"input[name=princip][value={first}]").focus()
     page.keyboard.press("Space")
-    expected = _core(big, {"status": ["igang"]})
+    expected = _core(big, {"princip": [first]})
     expect(page.locator("#vb-filter-status")).to_have_text(_status(len(expected)))
     page.keyboard.press("Tab")
     page.keyboard.press("Space")
-    both = _core(big, {"status": ["igang", "afsluttet"]})
+    both = _core(big, {"princip": [first, second]})
     expect(page.locator("#vb-filter-status")).to_have_text(_status(len(both)))
-    assert _query(page) == {"status": ["igang", "afsluttet"]}
+    assert _query(page) == {"princip": [first, second]}
     page.locator("#vb-filter button[type=reset]").focus()
     page.keyboard.press("Enter")
     total = len(big.catalogue.stories)
@@ -315,3 +330,81 @@ def test_without_javascript_every_story_is_reachable(big: Site, browser: Browser
         assert not [s for s in seen if "revision-af-politikken" in s]
     finally:
         context.close()
+
+
+def _options(page: Page) -> list[dict[str, Any]]:
+    """Every option of the form as the reader sees it: facet, value, the count it shows, disabled."""
+    found: list[dict[str, Any]] = page.eval_on_selector_all("#vb-filter input[type=checkbox], #vb-filter option", r"""
+        els => els.filter(el => el.value !== "").map(el => {
+          const box = el.tagName === "INPUT";
+          const text = box ? el.labels[0].textContent : el.textContent;
+          return {key: box ? el.name : el.parentElement.name, value: el.value, box: box,
+                  count: Number(/\((\d+)\)\s*$/.exec(text.trim())[1]), disabled: el.disabled};
+        })""")
+    return found
+
+
+@pytest.mark.browser
+def test_each_option_alone_gives_as_many_stories_as_its_count(big: Site, page: Page) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(big.url + "historier/")
+    _unfold(page)
+    options = _options(page)
+    assert {o["key"] for o in options} == {f.key for f in facets.facets(big.catalogue)}
+    assert all(o["count"] > 0 for o in options), "no option is offered that finds nothing"
+    tried = 0
+    for option in options:
+        key, value = option["key"], option["value"]
+        if option["box"]:
+            page.check(f"#vb-filter input[name={key}][value='{value}']")
+        else:
+            page.select_option(f"#vb-filter select[name={key}]", value)
+        expected = _core(big, {key: [value]})
+        expect(page.locator("#vb-filter-status")).to_have_text(_status(option["count"]))
+        assert len(expected) == option["count"], (key, value)
+        # The counts now follow this choice, as in the core; what would find nothing is disabled.
+        shown = {(o["key"], o["value"]): o for o in _options(page)}
+        core = facets.counts(big.catalogue, {key: [value]})
+        assert {k: o["count"] for k, o in shown.items()} == {
+            (k, v): n for k, per in core.items() for v, n in per.items()}, (key, value)
+        assert all(o["disabled"] == (o["count"] == 0 and (o["key"], o["value"]) != (key, value))
+                   for o in shown.values()), (key, value)
+        if option["box"]:
+            page.uncheck(f"#vb-filter input[name={key}][value='{value}']")
+        else:
+            page.select_option(f"#vb-filter select[name={key}]", "")
+        expect(page.locator("#vb-all")).to_be_visible()
+        tried += 1
+    assert tried == len(options) > 40
+    # With nothing chosen, the counts are back to the whole bank's.
+    expect(page.locator("#vb-filter-status")).to_have_text(
+        f"Filtrene er nulstillet. Alle {len(big.catalogue.stories)} historier vises.")
+    assert [o["count"] for o in _options(page)] == [o["count"] for o in options]
+    # The cross-sector facet finds the stories with a cross-sector actor.
+    cross = [o for o in options if (o["key"], o["value"]) == ("sektor", "tvaersektoriel")]
+    assert cross and cross[0]["count"] > 0
+
+
+@pytest.mark.browser
+def test_first_stories_on_the_first_screen_and_few_tabs_away(big: Site, page: Page) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(big.url + "historier/")
+    first = page.locator("#vb-all .vb-card__title a").first
+    box = first.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 900, "the first story shows without scrolling"
+    third = page.locator("#vb-all .vb-card").nth(2).bounding_box()
+    assert third is not None and third["y"] < 900, "more than one story shows on the first screen"
+    href = first.get_attribute("href")
+    presses = 0
+    while presses < 50:
+        page.keyboard.press("Tab")
+        presses += 1
+        if page.evaluate("document.activeElement.getAttribute('href')") == href:
+            break
+    assert presses < 50, "Tab from the top reaches the first story within 50 presses"
+    # The cards' headings follow an <h2>, not the <h1> directly (heading order), also while folded.
+    levels = page.eval_on_selector_all(
+        "article h1, article h2, article h3",
+        "els => els.filter(e => e.offsetParent !== null).map(e => Number(e.tagName[1]))")
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels

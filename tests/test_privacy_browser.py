@@ -27,6 +27,9 @@ def _origin(url: str) -> str:
 def _use_the_page(page: Page) -> None:
     """What a reader does that may load more: scroll, search, filter."""
     page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    toggle = page.query_selector("#vb-filter-toggle")
+    if toggle and toggle.is_visible():
+        toggle.click()
     box = page.query_selector("#vb-filter input[type=checkbox]")
     if box and box.is_visible():
         box.check()

@@ -166,11 +166,16 @@ def test_phone_filters_fold_behind_one_button_and_the_stories_come_first(browser
     page.context.close()
 
 
-def test_wide_screen_shows_the_filters_without_the_button(browser: Browser, base: str) -> None:
+def test_wide_screen_folds_the_filters_too_and_shows_stories_first(browser: Browser, base: str) -> None:
     page = _page(browser)
     page.goto(base + "historier/", wait_until="networkidle")
+    assert not page.locator("#vb-filter").is_visible()
+    toggle = page.locator("#vb-filter-toggle")
+    assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    card = page.locator("#vb-all .vb-cards > li").first.bounding_box()
+    assert card is not None and card["y"] + card["height"] <= DESKTOP["height"], card
+    toggle.click()
     assert page.locator("#vb-filter").is_visible()
-    assert not page.locator("#vb-filter-toggle").is_visible()
     page.context.close()
 
 

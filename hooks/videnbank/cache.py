@@ -28,7 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .council import COUNCIL_FILE, load_council
+from .docs import load_docs
 from .load import Bank, _story_files, load_bank
+from .model import WAITING
 from .problems import Problem
 from .safety import image_source
 
@@ -38,7 +41,7 @@ FORMAT = 1
 
 
 @dataclass(frozen=True)
-class Story:
+class CheckedStory:
     """What ``tjek`` needs of one checked story file."""
 
     path: str
@@ -53,7 +56,7 @@ class Checked:
 
     root: Path
     problems: list[Problem] = field(default_factory=list)
-    stories: list[Story] = field(default_factory=list)
+    stories: list[CheckedStory] = field(default_factory=list)
     methods: dict[str, str] = field(default_factory=dict)
     files_checked: int = 0
     from_cache: int = 0
@@ -100,7 +103,7 @@ class Cache:
         except (OSError, ValueError, KeyError, TypeError):
             self.entries = {}
 
-    def get(self, path: str, digest: str) -> tuple[list[Problem], Story] | None:
+    def get(self, path: str, digest: str) -> tuple[list[Problem], CheckedStory] | None:
         entry = self.entries.get(path)
         try:
             if not isinstance(entry, dict) or entry["sha256"] != digest:
@@ -109,12 +112,14 @@ class Cache:
                 return None
             problems = [Problem(str(p), int(line), str(f), str(what), str(fix))
                         for p, line, f, what, fix in entry["problems"]]
-            story = Story(path, _text_or_none(entry["publication"]), _text_or_none(entry["title"]))
+            story = CheckedStory(path, _text_or_none(entry["publication"]), _text_or_none(entry["title"]))
         except (KeyError, TypeError, ValueError, IndexError):
             return None
         return problems, story
 
-    def put(self, path: str, digest: str, problems: Iterable[Problem], story: Story | None, deps: list[Path]) -> None:
+    def put(
+        self, path: str, digest: str, problems: Iterable[Problem], story: CheckedStory | None, deps: list[Path]
+    ) -> None:
         self.changed = True
         self.entries[path] = {
             "sha256": digest,
@@ -160,7 +165,7 @@ def check_bank(root: Path, only: list[Path] | None = None, *, use_cache: bool = 
         return _uncached(root, only, checked)
     cache = Cache(root.joinpath(*CACHE_DIR), f"{code_version()}:{vocabulary_key(vocabulary)}")
     checked.files_checked = vocabulary.files_checked
-    results: dict[str, tuple[list[Problem], Story | None]] = {}
+    results: dict[str, tuple[list[Problem], CheckedStory | None]] = {}
     digests: dict[str, str] = {}
     missed: list[Path] = []
     for file, path in zip(files, paths, strict=True):
@@ -191,7 +196,7 @@ def check_bank(root: Path, only: list[Path] | None = None, *, use_cache: bool = 
             assert path is not None
             problems = by_path.get(path, [])
             entry = entries.get(path)
-            story = Story(path, entry.meta.publication, entry.meta.title) if entry else None
+            story = CheckedStory(path, entry.meta.publication, entry.meta.title) if entry else None
             results[path] = (problems, story)
             if path not in digests:
                 continue
@@ -216,7 +221,7 @@ def check_bank(root: Path, only: list[Path] | None = None, *, use_cache: bool = 
 def _uncached(root: Path, only: list[Path] | None, checked: Checked) -> Checked:
     bank = load_bank(root, only=only)
     checked.problems = list(bank.problems)
-    checked.stories = [Story(s.path, s.meta.publication, s.meta.title) for s in bank.stories]
+    checked.stories = [CheckedStory(s.path, s.meta.publication, s.meta.title) for s in bank.stories]
     checked.methods = {m.slug: m.meta.name for m in bank.methods}
     checked.files_checked = bank.files_checked
     return checked
@@ -225,3 +230,20 @@ def _uncached(root: Path, only: list[Path] | None, checked: Checked) -> Checked:
 def _relative(root: Path, file: Path) -> str | None:
     """The path ``load_bank`` names the file by (relative to the root), or None outside the root."""
     return file.relative_to(root).as_posix() if file.is_relative_to(root) else None
+
+
+def other_problems(root: Path, checked: Checked) -> list[Problem]:
+    """The problems of the content files that are not stories: council.yml and the pages in docs/."""
+    _, council_problems = load_council(root, checked.methods)
+    pages = load_docs(root / "docs", root)
+    checked.files_checked += sum(1 for f in pages.files if f.src_uri.endswith(".md")) + (root / COUNCIL_FILE).is_file()
+    return council_problems + pages.problems
+
+
+def waiting_for_review(checked: Checked) -> dict[str, list[tuple[str, str]]]:
+    """Stories that are not published yet, by state (in ``model.WAITING``'s order): (path, title)."""
+    out: dict[str, list[tuple[str, str]]] = {state: [] for state in WAITING}
+    for story in sorted(checked.stories, key=lambda s: s.path):
+        if story.publication in out:
+            out[story.publication].append((story.path, story.title or ""))
+    return out

@@ -31,6 +31,7 @@ from .model import (
 )
 from .problems import Problem, choose_from, did_you_mean
 from .source import Loc, Source, field_path, load_yaml, map_lines, read_text
+from .words import plural
 
 COUNCIL_FILE = "council.yml"
 
@@ -302,12 +303,13 @@ def composition_notices(council: Council, year: int | None = None) -> list[str]:
         else f"{rules.members_min}–{rules.members_max}"
     )
     if not rules.members_min <= count <= rules.members_max:
-        notices.append(f"Rådet har {_members(count)}; reglerne siger {wanted} medlemmer.")
+        notices.append(f"Rådet har {plural(count, 'medlem', 'medlemmer')}; reglerne siger {wanted} medlemmer.")
     per_sector = Counter(m.sector for m in council.members)
     for slug, label in SECTORS.items():
         minimum = rules.sector_min.get(slug)
         if minimum is not None and per_sector[slug] < minimum:
-            notices.append(f"{label} har {_members(per_sector[slug])} i rådet; reglerne siger mindst {minimum}.")
+            members = plural(per_sector[slug], "medlem", "medlemmer")
+            notices.append(f"{label} har {members} i rådet; reglerne siger mindst {minimum}.")
     if rules.period_years is not None:
         now = year if year is not None else dt.date.today().year
         for member in council.members:
@@ -317,7 +319,3 @@ def composition_notices(council: Council, year: int | None = None) -> list[str]:
                     f"reglerne sætter en periode til {rules.period_years} år."
                 )
     return notices
-
-
-def _members(count: int) -> str:
-    return f"{count} medlem" if count == 1 else f"{count} medlemmer"

@@ -12,7 +12,7 @@ from typing import ClassVar
 from babel.dates import format_date
 
 from .load import Bank, Entry
-from .model import COUNCIL_ROLES, SECTORS, STATUSES, Method, Principle, Story
+from .model import COUNCIL_ROLES, ONGOING, PUBLISHED, SECTORS, STATUSES, Method, Principle, Story
 from .related import Related, related_stories
 
 StoryEntry = Entry[Story]
@@ -33,7 +33,7 @@ class Catalogue:
     @cached_property
     def stories(self) -> list[StoryEntry]:
         """Visible stories, newest first."""
-        return [s for s in self.bank.stories if self.preview or s.meta.publication == "udgivet"]
+        return [s for s in self.bank.stories if self.preview or s.meta.publication == PUBLISHED]
 
     @cached_property
     def hidden(self) -> list[StoryEntry]:
@@ -88,7 +88,7 @@ class Catalogue:
         return self.stories[:count]
 
     def is_draft(self, story: StoryEntry) -> bool:
-        return story.meta.publication != "udgivet"
+        return story.meta.publication != PUBLISHED
 
     def years(self, story: StoryEntry) -> tuple[int, ...]:
         """The years ``story`` happened in (see ``story_years``)."""
@@ -109,7 +109,7 @@ def story_years(story: Story, this_year: int) -> tuple[int, ...]:
     start = int(story.period.start[:4])
     if story.period.end:
         end = int(story.period.end[:4])
-    elif story.status == "igang":
+    elif story.status == ONGOING:
         end = max(start, this_year)
     else:
         end = start
@@ -147,3 +147,15 @@ def period_text(story: Story) -> str:
         end = danish_date(story.period.end)
         return start if end == start else f"{start} – {end}"
     return f"fra {start}"
+
+
+def place_text(story: Story) -> str:
+    """'Silkeborg, Kragelund': municipality and place, each once; '' when the story names neither."""
+    return ", ".join(p for p in dict.fromkeys([story.municipality, story.place]) if p)
+
+
+def card_meta(story: Story) -> str:
+    """'Silkeborg, Kragelund · 2019 – 2020 · Afsluttet': place, period, status (a story's card,
+    on the static pages and in the filter's index)."""
+    parts = [place_text(story), period_text(story) if story.period else "", STATUSES[story.status]]
+    return " · ".join(p for p in parts if p)

@@ -2,8 +2,9 @@
 
 They pass the same markup rules as stories (no raw HTML, no script links, no attributes in
 ``{...}``); the secretariat's pages may use what Markdown offers beyond that (admonitions,
-tables, classes such as ``{ .md-button }``). Files that are not Markdown (images, downloads) are
-copied as they are; a symbolic link anywhere in docs/ is refused, as in the other content folders.
+tables, buttons). Besides pages, docs/ holds only images and PDF files, checked for their type
+and size (``FILE_KINDS``), and no file takes an address the bank makes itself (``urls.reserved``);
+a symbolic link anywhere in docs/ is refused, as in the other content folders.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import safety
+from . import safety, urls
 from .load import SYMLINK_PROBLEM
 from .problems import Problem, choose_from
-from .schema import GUIDE_MARKER
+from .render import address_of
 from .source import read_source
 
 PAGE_TEMPLATE = "side.html"
@@ -29,6 +30,8 @@ HIDE = ("navigation", "toc", "footer", "path", "tags")
 # In docs/bidrag.md: what follows this line is for people who write stories as files with git (the
 # field table, the limits). It goes into CONTRIBUTING.md, not on the public page, which links there.
 GUIDE_ONLY = "<!-- videnbank:kun-i-vejledningen -->"
+# In docs/bidrag.md: where the field table from the story schema goes (schema.render_guide).
+GUIDE_MARKER = "<!-- videnbank:felttabel -->"
 _H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
@@ -70,6 +73,8 @@ def load_docs(docs_dir: Path, root: Path, *, check_markup: bool = True) -> Docs:
             continue
         if not file.is_file():
             continue
+        if not _allowed_file(out, file, src_uri, display):
+            continue
         out.files.append(DocFile(src_uri, file))
         if file.suffix != ".md":
             continue
@@ -77,6 +82,60 @@ def load_docs(docs_dir: Path, root: Path, *, check_markup: bool = True) -> Docs:
         if page is not None:
             out.pages.append(page)
     return out
+
+
+MAX_PDF_BYTES = 10 * 1024 * 1024
+"""The largest PDF in docs/ (10 MB): a report to download, not a book."""
+FILE_KINDS: dict[str, tuple[str, tuple[bytes, ...], int]] = {
+    **{suffix: (label, magics, safety.MAX_IMAGE_BYTES) for suffix, (label, magics) in safety.IMAGE_TYPES.items()},
+    ".pdf": ("PDF", (b"%PDF-",), MAX_PDF_BYTES),
+}
+"""The files besides Markdown pages a site owner may publish from docs/: images and PDF, each
+checked for its type (its first bytes) and size. Not SVG, HTML, JavaScript, CSS, JSON or XML:
+they can carry a script, or replace what the bank makes."""
+_KINDS_FIX = ("docs/ må kun indeholde sider i Markdown (.md), billeder (JPEG, PNG, WebP, GIF, AVIF) og PDF-filer; "
+              "skriv indholdet som en side i Markdown, eller fjern filen")
+RESERVED_WHAT = {
+    urls.STORIES: "historierne", urls.PRINCIPLES: "principperne", urls.METHODS: "metoderne",
+    urls.COUNCIL: "rådets side", urls.EVALUATION: "evalueringen", urls.STARTGUIDE: "startguiden",
+    urls.DATA: "de åbne data", urls.FEEDS: "feeds", urls.ASSETS: "sitets scripts og stilark",
+    urls.SEARCH: "søgningen", "search/": "søgningen", "search.json": "søgningen", urls.NOT_FOUND: "siden 'ikke fundet'",
+    "sitemap.xml": "sitemap", "sitemap.xml.gz": "sitemap",
+}
+
+
+def _allowed_file(out: Docs, file: Path, src_uri: str, display: str) -> bool:
+    """A file in docs/ is a Markdown page or an image or PDF of its declared type and within its
+    size, and takes no address the bank makes itself; else a problem naming the file."""
+    def refuse(what: str, fix: str) -> bool:
+        out.problems.append(Problem(display, 1, "fil", what, fix))
+        return False
+
+    address = address_of(src_uri)
+    if (taken := urls.reserved(address)) is not None:
+        shown = "forsiden" if address == "" else f"/{address}"
+        return refuse(f"filen ville få adressen {shown}, som videnbanken selv bruger til {RESERVED_WHAT[taken]}",
+                      "giv filen et andet navn, eller læg den i en anden mappe i docs/")
+    if file.suffix == ".md":
+        return True
+    kind = FILE_KINDS.get(file.suffix.lower())
+    if kind is None or file.suffix != file.suffix.lower():
+        shown = f"'{file.suffix}'" if file.suffix else "uden endelse"
+        return refuse(f"en fil med endelsen {shown} må ikke ligge i docs/", _KINDS_FIX)
+    label, magics, limit = kind
+    try:
+        size = file.stat().st_size
+        with file.open("rb") as f:
+            head = f.read(16)
+    except OSError as e:
+        return refuse(f"filen kan ikke læses ({e.strerror or type(e).__name__})", "gem filen igen")
+    if size > limit:
+        return refuse(f"filen fylder {safety.megabytes(size)} MB; højst {safety.megabytes(limit)} MB er tilladt",
+                      "gør filen mindre, fx et billede 1600 punkter bredt, eller en PDF med mindre billeder")
+    if not any(head.startswith(m) or head[4:].startswith(m) for m in magics):
+        return refuse(f"filen er ikke en {label}-fil, selv om den hedder {file.suffix}",
+                      f"gem filen igen som {label}, eller giv den den endelse, der passer til indholdet")
+    return True
 
 
 def _load_page(out: Docs, file: Path, src_uri: str, display: str, check_markup: bool) -> DocPage | None:

@@ -23,6 +23,7 @@ import yaml
 from . import postbuild, site
 from .config import read_config
 from .problems import report
+from .settings import config_problem, settings_from
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
 TREE = "docs"  # the docs tree, beside the engine's mkdocs.yml in a temporary folder
@@ -60,14 +61,14 @@ def build(
         return
     config = read_config(config_file)
     config["strict"] = strict
-    if problem := postbuild.config_problem(config, environment):
+    if problem := config_problem(config, environment):
         raise EngineError(problem)
-    settings = postbuild.settings_from(config, environment)
+    settings = settings_from(config, environment)
     say(f"» Tjekker og laver siderne ({engine})")
     plan = site.build_plan(settings)
     if plan.problems:
         raise EngineError(report(plan.problems))
-    for line in postbuild.summary(plan, settings):
+    for line in site.summary(plan, settings):
         say(f"  {line}")
     with tempfile.TemporaryDirectory(prefix="videnbank-") as folder:
         work = Path(folder).resolve()

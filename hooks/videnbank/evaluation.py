@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from .council import Council, Criterion
 from .derive import period_text, story_years
 from .load import Entry
-from .model import STATUSES, Principle, Story, story_sectors
+from .model import INITIATED, NOT_INVOLVED, ORGANISATION, STATUSES, SUPPORTED, Principle, Story, story_sectors
+from .words import plural
 
 StoryEntry = Entry[Story]
 
@@ -254,23 +255,23 @@ def _year(
     names: dict[str, str] = {}
     for story in sorted(entries, key=lambda s: (s.meta.added, s.slug)):
         for actor in story.meta.actors:
-            if actor.kind != "organisation":
+            if actor.kind != ORGANISATION:
                 continue
             names.setdefault(_actor_key(actor.name), " ".join(actor.name.split()))
     new = tuple(name for key, name in names.items() if key not in seen)
     seen.update(names)
     focus_key = _label_key(focus) if focus else None
-    initiated = [s for s in entries if s.meta.council_role == "igangsat"]
+    initiated = [s for s in entries if s.meta.council_role == INITIATED]
     return YearStats(
         label=label,
         year=year,
         stories=len(entries),
         initiated=len(initiated),
         initiated_evaluated=sum(1 for s in initiated if s.meta.results is not None and s.meta.results.evaluated),
-        supported=sum(1 for s in entries if s.meta.council_role == "stoettet"),
+        supported=sum(1 for s in entries if s.meta.council_role == SUPPORTED),
         sectors2=sum(1 for s in entries if _sector_count(s.meta) >= 2),
         sectors3=sum(1 for s in entries if _sector_count(s.meta) >= 3),
-        council_sectors2=sum(1 for s in entries if s.meta.council_role != "ingen" and _sector_count(s.meta) >= 2),
+        council_sectors2=sum(1 for s in entries if s.meta.council_role != NOT_INVOLVED and _sector_count(s.meta) >= 2),
         actors=len(names),
         new_actors=new,
         principle_counts=tuple(
@@ -278,10 +279,6 @@ def _year(
         ),
         focus=sum(1 for s in entries if focus_key in {_label_key(t) for t in s.meta.target_groups}),
     )
-
-
-def _stories(count: int) -> str:
-    return f"{count} historie" if count == 1 else f"{count} historier"
 
 
 def _per_year(per_year: Mapping[int, YearStats], years: range, count: str, what: str, evaluated: bool = False) -> str:
@@ -296,7 +293,7 @@ def _per_year(per_year: Mapping[int, YearStats], years: range, count: str, what:
         if evaluated and stats:
             done = stats.initiated_evaluated
             extra = f"; {done} af dem har evaluerede resultater" if done else "; ingen af dem har evaluerede resultater"
-        parts.append(f"{year}: {_stories(found)} {what}{extra}.")
+        parts.append(f"{year}: {plural(found, 'historie', 'historier')} {what}{extra}.")
     return " ".join(parts)
 
 
@@ -321,7 +318,8 @@ def _criterion(
                 f"»{s.meta.title}« (periode: {period_text(s.meta)}, status: {STATUSES[s.meta.status].lower()})"
                 for s in sorted(found, key=lambda s: (s.meta.period.start if s.meta.period else "", s.slug))
             )
-            shows = f"{_stories(len(found))} om metoden {name} med en periode i {span}: {listed}."
+            count = plural(len(found), "historie", "historier")
+            shows = f"{count} om metoden {name} med en periode i {span}: {listed}."
     else:
         shows = "Videnbanken har ingen tal for dette kriterium."
     return CriterionResult(criterion.text, shows, criterion.limits)

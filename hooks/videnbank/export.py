@@ -23,6 +23,7 @@ import datetime as dt
 import functools
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import urls
 from .derive import Catalogue, StoryEntry
 from .model import Method, Principle, Reference, Story
+from .settings import Site
 
 FORMAT_VERSION = 1
 FEED_LENGTH = 50
@@ -54,18 +56,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 principle_feed = urls.principle_feed
-
-
-@dataclass(frozen=True)
-class Site:
-    """Where the site lives: its name, its absolute address (ending in '/') and its reuse terms."""
-
-    name: str
-    url: str
-    licence: str | None = None
-
-    def link(self, path: str = "") -> str:
-        return self.url + path
 
 
 # --- the JSON document and its schema ------------------------------------------------------------
@@ -360,10 +350,22 @@ def _stamp(day: dt.date | None) -> str:
     return f"{(day or dt.date(1970, 1, 1)).isoformat()}T00:00:00Z"
 
 
+# What XML 1.0 cannot hold at all, not even escaped: control characters but tab, newline and
+# carriage return, lone surrogates, U+FFFE and U+FFFF. One of them makes the whole feed
+# ill-formed, and a feed reader drops every entry; the checker refuses them, and the feed never
+# carries one even when the checker is off.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 

@@ -4,14 +4,17 @@ the static pages of the overview.
 Facets are what a reader filters the overview by. Each has a key, which is also its name in
 the address (``?princip=...&metode=...``), and a way of matching:
 
-- ``any``: the story has at least one of the chosen values (principles, methods, target
-  group, theme, municipality, year, status);
-- ``all``: the story has every chosen value (sectors: actors from all the chosen sectors);
-- ``min``: the story has at least that many of another facet's values (the sector mix:
-  "at least 2 sectors").
+- ``any``: the story has at least one of the chosen values (principles, sector mix, methods,
+  target group, theme, municipality, year, status);
+- ``all``: the story has every chosen value (sectors: actors from all the chosen sectors).
 
-Facets combine with AND. ``select`` is the reference for that meaning; overrides/assets/
-filtre.js does the same in the reader's browser on the index from ``index_data``.
+Every facet is a set of values per story: the sector mix gives a story with actors from three
+sectors the values "2" and "3" ("at least 2", "at least 3"); the year facet gives the years the
+story happened (``Catalogue.years``, the evaluation's rule), or "ikke oplyst". A value no visible
+story has is not offered. Facets combine with AND. ``select`` is the reference for that meaning;
+overrides/assets/filtre.js does the same in the reader's browser on the index from ``index_data``,
+and counts each option among the stories the other choices leave (``counts``), so a count is what
+choosing the option gives.
 """
 
 from __future__ import annotations
@@ -23,13 +26,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from .derive import Catalogue, StoryEntry
-from .model import slugify, story_sectors
+from . import urls
+from .derive import Catalogue, StoryEntry, card_meta
+from .model import CROSS_SECTOR, slugify, story_sectors
 
 PER_PAGE = 50
-INDEX_VERSION = 2
+INDEX_VERSION = 3
+UNDATED = "ikke-oplyst"
+"""The year facet's value for a story without a period."""
 
-Match = Literal["any", "all", "min"]
+Match = Literal["any", "all"]
 Control = Literal["checkbox", "select"]
 
 _DANISH_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}"})
@@ -56,7 +62,6 @@ class Facet:
     match: Match
     control: Control
     values: tuple[FacetValue, ...]
-    of: str | None = None  # for "min": the facet whose values are counted
 
 
 @dataclass(frozen=True)
@@ -71,16 +76,16 @@ class _Spec:
 SECTOR_MIX = "sektorer"
 SPECS: tuple[_Spec, ...] = (
     _Spec("princip", "Principper", "Historier, der viser mindst ét af de valgte principper.", "any", "checkbox"),
-    _Spec(SECTOR_MIX, "Sektorblanding", "Hvor mange sektorer aktørerne kommer fra.", "min", "select"),
+    _Spec(SECTOR_MIX, "Sektorblanding", "Hvor mange sektorer aktørerne kommer fra.", "any", "select"),
     _Spec("sektor", "Sektorer", "Historier med aktører fra alle de valgte sektorer.", "all", "checkbox"),
     _Spec("metode", "Metoder", "Historier, der brugte mindst én af de valgte metoder.", "any", "checkbox"),
     _Spec("maalgruppe", "Målgruppe", "", "any", "select"),
     _Spec("tema", "Tema", "", "any", "select"),
     _Spec("kommune", "Kommune", "", "any", "select"),
-    _Spec("aar", "År", "Året, historien kom i videnbanken.", "any", "select"),
+    _Spec("aar", "År", "Årene, historien stod på ifølge dens periode.", "any", "select"),
     _Spec("status", "Status", "", "any", "checkbox"),
 )
-FIELD_KEYS: tuple[str, ...] = tuple(s.key for s in SPECS if s.match != "min")
+FIELD_KEYS: tuple[str, ...] = tuple(s.key for s in SPECS)
 
 
 def story_values(catalogue: Catalogue, story: StoryEntry) -> dict[str, dict[str, str]]:
@@ -90,16 +95,26 @@ def story_values(catalogue: Catalogue, story: StoryEntry) -> dict[str, dict[str,
     def free(labels: Sequence[str]) -> dict[str, str]:
         return {(_slug(label) or label): label for label in labels}
 
+    sectors = story_sectors(m)
+    # A cross-sector body (a council with members from several sectors) is found by its own
+    # value, but it is no sector of its own in the mix.
+    present = sectors | {a.sector for a in m.actors if a.sector == CROSS_SECTOR}
+    years = catalogue.years(story)
     return {
         "princip": {r.slug: r.slug for r in m.principles},
-        "sektor": {s: catalogue.sectors[s] for s in sorted(story_sectors(m), key=list(catalogue.sectors).index)},
+        SECTOR_MIX: {str(n): _mix_label(n) for n in range(2, len(sectors) + 1)},
+        "sektor": {s: catalogue.sectors[s] for s in sorted(present, key=list(catalogue.sectors).index)},
         "metode": {slug: slug for slug in m.methods},
         "maalgruppe": free(m.target_groups),
         "tema": free(m.themes),
         "kommune": free([m.municipality] if m.municipality else []),
-        "aar": {str(m.added.year): str(m.added.year)},
+        "aar": {str(y): str(y) for y in reversed(years)} if years else {UNDATED: "Ikke oplyst"},
         "status": {m.status: catalogue.statuses[m.status]},
     }
+
+
+def _mix_label(n: int) -> str:
+    return f"Mindst {n} sektorer"
 
 
 StoryValues = dict[str, dict[str, str]]
@@ -117,50 +132,39 @@ def facets(catalogue: Catalogue) -> list[Facet]:
 def _facets(catalogue: Catalogue, stories: list[tuple[StoryEntry, StoryValues]]) -> list[Facet]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     spellings: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-    mix: Counter[int] = Counter()
     for _, per_key in stories:
         for key, found in per_key.items():
             for value, label in found.items():
                 counts[key][value] += 1
                 spellings[key][value][label] += 1
-        mix[len(per_key["sektor"])] += 1
 
     def label_of(key: str, value: str) -> str:
         # The most used spelling of a free-text value; ties go to the first in sort order.
         return min(spellings[key][value].items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
     def fixed(key: str, vocabulary: Mapping[str, str]) -> tuple[FacetValue, ...]:
-        return tuple(FacetValue(v, label, counts[key][v]) for v, label in vocabulary.items())
+        # Only what some visible story has: an option that finds nothing is not offered.
+        return tuple(FacetValue(v, label, counts[key][v]) for v, label in vocabulary.items() if counts[key][v])
 
-    def free(key: str, reverse: bool = False) -> tuple[FacetValue, ...]:
+    def free(key: str) -> tuple[FacetValue, ...]:
         found = [FacetValue(v, label_of(key, v), n) for v, n in counts[key].items()]
-        return tuple(sorted(found, key=lambda f: (danish_key(f.label), f.value), reverse=reverse))
+        return tuple(sorted(found, key=lambda f: (danish_key(f.label), f.value)))
 
-    def at_least(n: int) -> int:
-        return sum(c for size, c in mix.items() if size >= n)
-
-    sector_mix = tuple(
-        FacetValue(str(n), f"Mindst {n} sektorer", at_least(n))
-        for n in range(2, len(catalogue.sectors) + 1)
-        if n <= 3 or at_least(n)
-    )
     methods = sorted(catalogue.methods, key=lambda m: (danish_key(m.meta.name), m.slug))
+    mix = sorted(counts[SECTOR_MIX], key=int)
+    years = sorted((v for v in counts["aar"] if v != UNDATED), key=int, reverse=True)
     values: dict[str, tuple[FacetValue, ...]] = {
         "princip": fixed("princip", {p.slug: f"{p.meta.number}. {p.meta.name}" for p in catalogue.principles}),
-        SECTOR_MIX: sector_mix,
+        SECTOR_MIX: fixed(SECTOR_MIX, {n: _mix_label(int(n)) for n in mix}),
         "sektor": fixed("sektor", catalogue.sectors),
         "metode": fixed("metode", {m.slug: m.meta.name for m in methods}),
         "maalgruppe": free("maalgruppe"),
         "tema": free("tema"),
         "kommune": free("kommune"),
-        "aar": free("aar", reverse=True),
+        "aar": fixed("aar", {**{y: y for y in years}, UNDATED: "Ikke oplyst"}),
         "status": fixed("status", catalogue.statuses),
     }
-    return [
-        Facet(s.key, s.label, s.hint, s.match, s.control, values[s.key],
-              "sektor" if s.key == SECTOR_MIX else None)
-        for s in SPECS
-    ]
+    return [Facet(s.key, s.label, s.hint, s.match, s.control, values[s.key]) for s in SPECS]
 
 
 def select(catalogue: Catalogue, query: Mapping[str, Sequence[str]]) -> list[StoryEntry]:
@@ -171,22 +175,46 @@ def select(catalogue: Catalogue, query: Mapping[str, Sequence[str]]) -> list[Sto
     """
     stories = _values(catalogue)
     known = {f.key: f for f in _facets(catalogue, stories)}
+    chosen = _chosen(known, query)
+    return [s for s, values in stories if _matches(known, chosen, values)]
+
+
+def counts(catalogue: Catalogue, query: Mapping[str, Sequence[str]]) -> dict[str, dict[str, int]]:
+    """For every facet value, how many stories choosing it would show, given the other choices.
+
+    For an ``any`` facet, the stories matching every other facet's choices that have the value
+    (choosing it alone in its facet shows exactly those); for an ``all`` facet, those that also
+    have the facet's own chosen values. filtre.js counts the same way, so a count never promises
+    more than the results then hold.
+    """
+    stories = _values(catalogue)
+    known = {f.key: f for f in _facets(catalogue, stories)}
+    chosen = _chosen(known, query)
+    result: dict[str, dict[str, int]] = {}
+    for key, facet in known.items():
+        others = {k: v for k, v in chosen.items() if k != key or facet.match == "all"}
+        tally: Counter[str] = Counter()
+        for _, values in stories:
+            if _matches(known, others, values):
+                tally.update(values[key].keys())
+        result[key] = {v.value: tally[v.value] for v in facet.values}
+    return result
+
+
+def _chosen(known: Mapping[str, Facet], query: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     chosen: dict[str, list[str]] = {}
     for key, wanted in query.items():
         if key in known:
             vocabulary = {v.value for v in known[key].values}
             if values := [v for v in wanted if v in vocabulary]:
                 chosen[key] = values
-    return [s for s, values in stories if _matches(known, chosen, values)]
+    return chosen
 
 
-def _matches(known: dict[str, Facet], chosen: dict[str, list[str]], values: StoryValues) -> bool:
+def _matches(known: Mapping[str, Facet], chosen: Mapping[str, list[str]], values: StoryValues) -> bool:
     for key, wanted in chosen.items():
         facet = known[key]
-        if facet.match == "min":
-            if not all(len(values[facet.of or key]) >= int(n) for n in wanted):
-                return False
-        elif facet.match == "all":
+        if facet.match == "all":
             if not all(v in values[key] for v in wanted):
                 return False
         elif not any(v in values[key] for v in wanted):
@@ -203,8 +231,6 @@ def index_data(catalogue: Catalogue) -> dict[str, Any]:
     ``values``. The principle facet also carries each principle's address and name, for the
     card's badges.
     """
-    from . import urls, views  # views imports this module
-
     stories = _values(catalogue)
     all_facets = _facets(catalogue, stories)
     position = {f.key: {v.value: i for i, v in enumerate(f.values)} for f in all_facets}
@@ -214,7 +240,7 @@ def index_data(catalogue: Catalogue) -> dict[str, Any]:
         m = story.meta
         key = (m.municipality, m.place, m.period, m.status)
         if key not in metas:
-            metas[key] = views.card_meta(catalogue, story)
+            metas[key] = card_meta(m)
         row: list[Any] = [urls.story(story.slug), m.title, metas[key], m.summary, int(catalogue.is_draft(story))]
         row.extend(sorted(position[key][v] for v in values[key]) for key in FIELD_KEYS)
         rows.append(row)
@@ -230,7 +256,7 @@ def index_data(catalogue: Catalogue) -> dict[str, Any]:
         "version": INDEX_VERSION,
         "fields": ["url", "title", "meta", "summary", "draft", *FIELD_KEYS],
         "facets": [
-            {"key": f.key, "match": f.match, **({"of": f.of} if f.of else {}),
+            {"key": f.key, "match": f.match,
              "values": [v.value for v in f.values], "labels": [v.label for v in f.values], **extra(f)}
             for f in all_facets
         ],

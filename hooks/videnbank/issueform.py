@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from .load import REQUIRED_SECTIONS, STORY_SECTIONS, load_bank
-from .model import ACTOR_KINDS, COUNCIL_ROLES, SECTORS, STATUSES, file_slug, slugify
+from .model import ACTOR_KINDS, COUNCIL_ROLES, IN_REVIEW, SECTORS, STATUSES, file_slug, slugify
 from .problems import Problem, choose_from, did_you_mean
 from .schema import SECTION_HINTS, FieldDoc, Vocabulary, fields, story_schema, walk
 
@@ -28,7 +28,7 @@ SUBMISSION_LABEL = "historie"
 APPROVED_LABEL = "godkendt"
 NO_RESPONSE = "_No response_"
 BODY = "tekst:"
-SUBMITTED_STATE = "til-gennemsyn"
+SUBMITTED_STATE = IN_REVIEW
 
 #: Story fields the form does not ask for, and why.
 NOT_ASKED = {

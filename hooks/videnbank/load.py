@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from . import safety
 from .limits import MAX_SLUG_CHARS
 from .model import (
+    DRAFT,
     SLUG_RE,
     Actor,
     Contact,
@@ -204,7 +205,7 @@ def _load_one(
             entry = Entry(slug, display, meta, src.body)
         check_body(src)
         if model is Story:
-            if entry is not None and getattr(entry.meta, "publication", "kladde") != "kladde":
+            if entry is not None and getattr(entry.meta, "publication", DRAFT) != DRAFT:
                 _check_todo(src, file)
             stories = bank.root / "stories"
             inside = file.is_relative_to(stories) or file.resolve().is_relative_to(_resolved(stories))
@@ -284,6 +285,14 @@ def _check_principle_numbers(bank: Bank) -> None:
             ))
         seen.setdefault(p.meta.number, p.path)
     bank.principles.sort(key=lambda p: (p.meta.number, p.slug))
+
+
+def todo_count(path: Path) -> int:
+    """How many lines of the file at ``path`` are still marked UDFYLD (0 for a file that cannot be read)."""
+    try:
+        return len(todo_lines(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError):
+        return 0
 
 
 def todo_lines(text: str) -> list[tuple[int, str]]:

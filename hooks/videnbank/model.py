@@ -28,32 +28,52 @@ from .limits import MAX_SLUG_CHARS, MIN_YEAR
 from .problems import choose_from
 from .safety import MAX_IMAGE_BYTES
 
-SECTORS: dict[str, str] = {
-    "offentlig": "Offentlig sektor",
-    "erhverv": "Erhvervsliv",
-    "civilsamfund": "Civilsamfund",
-    "borgere": "Borgere",
-    "uddannelse-og-forskning": "Uddannelse og forskning",
-    "tvaersektoriel": "På tværs af sektorer",
-}
+# The closed vocabularies' values, by name: code compares with these names, never with the words.
+PUBLIC_SECTOR = "offentlig"
+BUSINESS = "erhverv"
+CIVIL_SOCIETY = "civilsamfund"
+CITIZENS = "borgere"
+EDUCATION_AND_RESEARCH = "uddannelse-og-forskning"
 CROSS_SECTOR = "tvaersektoriel"
 """A body whose members come from several sectors (a co-creation council): no single sector.
 It is never counted as one more sector, and a council's composition rules cannot name it."""
+ORGANISATION = "organisation"
+GROUP = "gruppe"
+IDEA = "ide"
+ONGOING = "igang"
+FINISHED = "afsluttet"
+DRAFT = "kladde"
+IN_REVIEW = "til-gennemsyn"
+PUBLISHED = "udgivet"
+INITIATED = "igangsat"
+SUPPORTED = "stoettet"
+NOT_INVOLVED = "ingen"
+
+SECTORS: dict[str, str] = {
+    PUBLIC_SECTOR: "Offentlig sektor",
+    BUSINESS: "Erhvervsliv",
+    CIVIL_SOCIETY: "Civilsamfund",
+    CITIZENS: "Borgere",
+    EDUCATION_AND_RESEARCH: "Uddannelse og forskning",
+    CROSS_SECTOR: "På tværs af sektorer",
+}
 ACTOR_KINDS: dict[str, str] = {
-    "organisation": "Organisation",
-    "gruppe": "Gruppe af personer",
+    ORGANISATION: "Organisation",
+    GROUP: "Gruppe af personer",
 }
 """A named organisation, or a group of people such as "borgere" or "deltagere"."""
-STATUSES: dict[str, str] = {"ide": "Idé", "igang": "I gang", "afsluttet": "Afsluttet"}
+STATUSES: dict[str, str] = {IDEA: "Idé", ONGOING: "I gang", FINISHED: "Afsluttet"}
 PUBLICATION: dict[str, str] = {
-    "kladde": "Kladde",
-    "til-gennemsyn": "Til gennemsyn",
-    "udgivet": "Udgivet",
+    DRAFT: "Kladde",
+    IN_REVIEW: "Til gennemsyn",
+    PUBLISHED: "Udgivet",
 }
+# The stories not published yet, as ``videnbank tjek`` lists them: in this order, under these headings.
+WAITING: dict[str, str] = {IN_REVIEW: PUBLICATION[IN_REVIEW], DRAFT: "Kladder"}
 COUNCIL_ROLES: dict[str, str] = {
-    "igangsat": "Igangsat af rådet",
-    "stoettet": "Støttet af rådet",
-    "ingen": "Ikke involveret",
+    INITIATED: "Igangsat af rådet",
+    SUPPORTED: "Støttet af rådet",
+    NOT_INVOLVED: "Ikke involveret",
 }
 
 # One Danish transliteration for every slug and heading anchor (æ → ae, ø → oe, å → aa; capitals
@@ -205,7 +225,7 @@ class Actor(_Model):
         "sektorer er tvaersektoriel.",
     )
     kind: ActorKind = Field(
-        "organisation",
+        ORGANISATION,
         alias="type",
         description="organisation (en navngiven organisation, fx en forening eller en kommune) eller gruppe "
         "(en gruppe af personer, fx borgere, deltagere eller frivillige). Uden feltet: organisation.",
@@ -341,7 +361,7 @@ class Story(_Model):
     links: list[Link] = Field(default_factory=list, description="Links til mere viden.")
     images: list[Image] = Field(default_factory=list, alias="billeder", description="Billeder med alt-tekst og kredit.")
     council_role: CouncilRole = Field(
-        "ingen",
+        NOT_INVOLVED,
         alias="rådets_rolle",
         description="Har rådet igangsat eller støttet det? igangsat, stoettet eller ingen.",
     )

@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .words import plural
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -41,5 +43,21 @@ def choose_from(value: object, choices: Iterable[str]) -> str:
 
 def report(problems: Iterable[Problem]) -> str:
     items = sorted(problems)
-    head = f"Videnbanken har {len(items)} problem{'er' if len(items) != 1 else ''} i indholdet:"
+    head = f"Videnbanken har {plural(len(items), 'problem', 'problemer')} i indholdet:"
     return "\n".join([head, *(f"  {p}" for p in items)])
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(problem: Problem) -> str:
+    """A GitHub Actions error annotation for ``problem``."""
+    return (
+        f"::error file={_escape_property(problem.path)},line={problem.line},"
+        f"title={_escape_property(problem.field)}::{_escape_data(f'{problem.what} — {problem.fix}')}"
+    )

@@ -108,14 +108,72 @@ def check_story(src: Source, story_file: Path, stories_root: Path, *, check_mark
 
 
 def check_front_matter_markup(src: Source) -> None:
-    """No HTML in any front-matter text: every field is shown as plain text."""
+    """No HTML in any front-matter text: every field is shown as plain text. No character that
+    cannot be seen or turns text around (``deceptive_character``), and addresses and file names
+    without quotes, spaces or control characters (``address_problem``)."""
     for loc, text in _strings(src.data):
+        name = field_path(loc) or "front matter"
         if match := _TAG_IN_TEXT.search(text):
             src.problem(
-                loc, field_path(loc) or "front matter",
-                f"HTML er ikke tilladt i feltet ({_snippet(text, match.start())})",
+                loc, name, f"HTML er ikke tilladt i feltet ({_snippet(text, match.start())})",
                 "skriv almindelig tekst uden HTML-koder; feltet vises som tekst på siden",
             )
+        elif found := deceptive_character(text, invisible=True):
+            src.problem(loc, name, f"feltet indeholder {found}", _CHARACTER_FIX)
+        elif loc and _is_address(loc[-1], text) and (found := address_problem(text)):
+            src.problem(loc, name, f"{_quote(text)} indeholder {found}", ADDRESS_FIELDS[str(loc[-1])])
+
+
+def _is_address(key: str | int, text: str) -> bool:
+    """A web address (the schema reports any other value in an address field) or an image's file
+    name (``check_images`` reports a web address there)."""
+    if key not in ADDRESS_FIELDS:
+        return False
+    web = text.strip().lower().startswith(("https://", "http://"))
+    return not web if key == "fil" else web
+
+
+# Characters that cannot be seen and can deceive a reader or break a file format: control
+# characters (tab and line breaks are fine), bidirectional overrides and isolates (they show text in
+# another order than it is stored: "Trojan Source"), and in short fields invisible spaces and joiners.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE_CHARS = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u180e\u061c]")
+_CHARACTER_FIX = ("slet tegnet: det kan ikke ses, men kan vende teksten om, skjule noget eller ødelægge feeds; "
+                  "skriv teksten igen uden at kopiere den, hvis du ikke kan finde det")
+ADDRESS_FIELDS: dict[str, str] = {
+    "web": "skriv adressen uden mellemrum og anførselstegn, fx https://www.forening.dk/side",
+    "url": "skriv adressen uden mellemrum og anførselstegn, fx https://www.forening.dk/side",
+    "link": "skriv adressen uden mellemrum og anførselstegn, fx https://www.forening.dk/rapport.pdf",
+    "fil": "giv billedfilen et navn uden mellemrum og anførselstegn, fx billeder/moede-i-salen.jpg",
+}
+"""Front-matter fields that hold an address or a file name, and how to write one right. Their
+values end up inside ``href`` and ``src`` attributes."""
+
+
+def deceptive_character(text: str, *, invisible: bool = False) -> str | None:
+    """A description (Danish) of the first control character or bidirectional override in ``text``;
+    with ``invisible``, also invisible spaces and joiners. None if there is none."""
+    for pattern, what in ((_CONTROL, "et styretegn"), (_BIDI, "et tegn, der vender skriveretningen"),
+                          (_INVISIBLE_CHARS if invisible else None, "et usynligt tegn")):
+        if pattern is not None and (match := pattern.search(text)):
+            return f"{what} (U+{ord(match.group(0)):04X})"
+    return None
+
+
+def address_problem(text: str) -> str | None:
+    """What makes ``text`` unfit to be an address or an image's file name inside an attribute:
+    a quote, whitespace, a control character, ``<``, ``>`` or a backslash."""
+    for char in text.strip():
+        if char in "\"'`":
+            return "et anførselstegn"
+        if char.isspace():
+            return "et mellemrum"
+        if not char.isprintable():
+            return f"et styretegn (U+{ord(char):04X})"
+        if char in "<>\\{}|^":
+            return f"tegnet '{char}'"
+    return None
 
 
 def check_body_limits(src: Source) -> bool:
@@ -137,6 +195,7 @@ def check_body_markup(src: Source, *, local_images: bool = False) -> None:
     if not check_body_limits(src):
         return
     before = len(src.problems)
+    check_body_characters(src)
     for line, text in _text_lines(src):
         _check_line_markup(src, line, text)
         if "![" in text:
@@ -146,6 +205,16 @@ def check_body_markup(src: Source, *, local_images: bool = False) -> None:
             src.path, src.body_line, "tekst", f"teksten giver HTML, som ikke er tilladt ({found})",
             "skriv teksten med almindelig Markdown uden HTML, og link kun til https://-adresser",
         ))
+
+
+def check_body_characters(src: Source) -> None:
+    """No control character or bidirectional override anywhere in the text (code included: a
+    reader copies code too)."""
+    if not (_CONTROL.search(src.body) or _BIDI.search(src.body)):
+        return  # the usual case, found without going line by line
+    for number, text in enumerate(src.body.split("\n"), start=src.body_line):
+        if found := deceptive_character(text):
+            src.problems.append(Problem(src.path, number, "tekst", f"linjen indeholder {found}", _CHARACTER_FIX))
 
 
 def _check_line_images(src: Source, line: int, text: str, local_images: bool) -> None:
@@ -455,7 +524,7 @@ def _check_image(
     if size > MAX_IMAGE_BYTES:
         src.problem(
             loc, field,
-            f"billedet fylder {_megabytes(size)} MB; højst {_megabytes(MAX_IMAGE_BYTES)} MB er tilladt",
+            f"billedet fylder {megabytes(size)} MB; højst {megabytes(MAX_IMAGE_BYTES)} MB er tilladt",
             "gør billedet mindre, fx 1600 punkter bredt og gemt som JPEG",
         )
         return
@@ -489,7 +558,7 @@ def image_source(story_path: Path, name: str) -> Path:
     return (story_path.parent / name.strip()).resolve()
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     """Megabytes, rounded up to one decimal and written the Danish way: 2100000 -> '2,1'; 2 MB -> '2'."""
     tenths = math.ceil(size * 10 / (1024 * 1024))
     return str(tenths // 10) if tenths % 10 == 0 else f"{tenths // 10},{tenths % 10}"

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import repository
+from .docs import GUIDE_MARKER, GUIDE_ONLY, repository_links
 from .load import REQUIRED_SECTIONS, STORY_SECTIONS, TODO, load_bank
-from .model import PARTIAL_DATE_RE, Story
+from .model import DRAFT, PARTIAL_DATE_RE, Story
 
 SCHEMA_PATH = "schema/historie.schema.json"
 GUIDE_SOURCE = "docs/bidrag.md"
 GUIDE_COPY = "CONTRIBUTING.md"
-GUIDE_MARKER = "<!-- videnbank:felttabel -->"
 YES_NO = ["ja", "nej"]
 SECTION_HINTS = {
     "Udfordringen": "Hvad var problemet eller ønsket, og for hvem?",
@@ -281,9 +282,6 @@ def contributing_text(root: Path) -> str:
         "<!-- Denne fil er lavet ud fra docs/bidrag.md med 'videnbank guide --ud CONTRIBUTING.md'."
         " Ret i docs/bidrag.md, ikke her. -->\n\n"
     )
-    from .config import repository
-    from .docs import GUIDE_ONLY, repository_links
-
     guide = render_guide(source, story_schema(vocabulary(root))).replace(GUIDE_ONLY + "\n", "")
     return head + guide + repository_links(repository(root))
 
@@ -296,7 +294,7 @@ def story_template(title: str, added: dt.date, schema: dict[str, Any]) -> str:
     given: dict[str, str] = {
         "titel": json.dumps(title, ensure_ascii=False),
         "dato": added.isoformat(),
-        "publicering": "kladde",
+        "publicering": DRAFT,
     }
     lines = ["---"]
     lines += _comment(

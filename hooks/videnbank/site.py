@@ -29,6 +29,8 @@ from .load import Entry, load_bank
 from .problems import Problem
 from .render import Heading, Renderer
 from .safety import image_source
+from .settings import Settings, Site
+from .words import plural
 
 EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
@@ -91,18 +93,6 @@ class Plan:
 
     def add(self, page: Page) -> None:
         self.pages[page.src_uri] = page
-
-
-@dataclass(frozen=True)
-class Settings:
-    root: Path
-    site: export.Site
-    docs_dir: Path
-    preview: bool = False
-    only: list[Path] | None = None
-    check_markup: bool = True
-    repository: str | None = None
-    edit_base: str | None = None  # the repository's edit address, to which a file's path is added
 
 
 def build_plan(settings: Settings) -> Plan:
@@ -204,7 +194,7 @@ def _hand_written_pages(
                                    {m.slug: m.meta.name for m in catalogue.methods})
     for doc in hand_written.pages:
         text = doc.body + docs.repository_links(settings.repository)
-        if schema.GUIDE_MARKER in text:
+        if docs.GUIDE_MARKER in text:
             text = schema.render_guide(text, schema.story_schema(vocabulary))
         body = render(text, doc.src_uri, doc.path)
         view = {"kind": "page", "title": doc.title, "body_html": body}
@@ -256,7 +246,7 @@ def problem_plan(plan: Plan, settings: Settings) -> Plan:
     would have shows the list of problems, in Danish, instead of a build that stops and a browser
     that waits. Once the files are fixed, the next rebuild gives the real pages."""
     problems = sorted(plan.problems)
-    count = f"{views.plural(len(problems), 'problem', 'problemer')} i indholdet"
+    count = f"{plural(len(problems), 'problem', 'problemer')} i indholdet"
     view = {
         "kind": "problems", "title": "Videnbanken kan ikke vises endnu",
         "count": f"Der er {count}. Ret dem, og gem filen: siden opdaterer sig selv.",
@@ -275,6 +265,25 @@ def problem_plan(plan: Plan, settings: Settings) -> Plan:
     for src in sorted(sources):
         shown.add(Page(src, str(view["title"]), "problemer.html", dict(view)))
     return shown
+
+
+def summary(plan: Plan, settings: Settings) -> Iterator[str]:
+    """What the build log says about the plan: previews, stories not published, the council's
+    composition, and the counts."""
+    catalogue = plan.catalogue
+    if catalogue is None:
+        return
+    if settings.only:
+        for story in catalogue.stories:
+            yield f"forhåndsvisning: {urls.absolute(settings.site.url, urls.story(story.slug))}"
+    if catalogue.hidden:
+        state = "vises som kladder (forhåndsvisning)" if catalogue.preview else "udgives ikke endnu"
+        yield f"{plural(len(catalogue.hidden), 'historie', 'historier')} {state}: " + ", ".join(
+            s.path for s in catalogue.hidden)
+    yield from plan.notices
+    yield (f"{plural(len(catalogue.stories), 'historie', 'historier')}, "
+           f"{plural(len(catalogue.principles), 'princip', 'principper')}, "
+           f"{plural(len(catalogue.methods), 'metode', 'metoder')}, {plural(len(plan.pages), 'side', 'sider')}")
 
 
 def principles_credit(catalogue: Catalogue) -> str:
@@ -311,7 +320,7 @@ def _generated_sources(catalogue: Catalogue, council: Council | None) -> set[str
     return sources
 
 
-def _data_view(catalogue: Catalogue, site: export.Site) -> dict[str, Any]:
+def _data_view(catalogue: Catalogue, site: Site) -> dict[str, Any]:
     d = export.overview(catalogue, site)
     return {
         "kind": "data",
@@ -325,7 +334,7 @@ def _data_view(catalogue: Catalogue, site: export.Site) -> dict[str, Any]:
         "principles": [{"number": p.meta.number, "slug": p.slug, "name": p.meta.name, "url": urls.principle(p.slug)}
                        for p in catalogue.principles],
         "methods": [{"slug": m.slug, "name": m.meta.name, "url": urls.method(m.slug)} for m in catalogue.methods],
-        "count": views.plural(d.count, "udgiven historie", "udgivne historier"),
+        "count": plural(d.count, "udgiven historie", "udgivne historier"),
         "version": d.version,
         "licence": site.licence,
         "sections": {"felter": "Felterne i historier.json", "kolonner": "Kolonnerne i historier.csv",

@@ -148,7 +148,9 @@ def read_text(src: Source, file: Path, field_name: str = "fil") -> str | None:
             "gem filen som UTF-8 (i de fleste editorer: Gem som, Tegnsæt UTF-8)",
         ))
         return None
-    text = text.lstrip("\ufeff")
+    # Line endings as Windows (CRLF) or old Macs (CR) save them are read as LF: the same file,
+    # the same lines, whichever editor wrote it.
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     breaches = limits.line_breaches(text)
     for b in breaches:
         src.problems.append(Problem(src.path, b.line, field_name, b.what, b.fix))

@@ -20,6 +20,10 @@ DATA_SCHEMA = "data/historier.schema.json"
 DATA_CSV = "data/historier.csv"
 SITE_FEED = "feeds/historier.xml"
 SEARCH = "pagefind/"
+DATA = "data/"
+FEEDS = "feeds/"
+ASSETS = "assets/"  # the theme's and our scripts, styles and icons (overrides/assets)
+NOT_FOUND = "404.html"
 # The start of every page's content (overrides/main.html's <article>): the skip link's target, the
 # first entry of each page's table of contents. Zensical's skip link always points at '#__skip';
 # no heading's anchor (model.slugify) starts with '_'.
@@ -57,7 +61,25 @@ def method(slug: str, number: int = 1) -> str:
 
 
 def principle_feed(slug: str) -> str:
-    return f"feeds/{PRINCIPLES}{slug}.xml"
+    return f"{FEEDS}{PRINCIPLES}{slug}.xml"
+
+
+# Addresses the bank and the engines make themselves: no file in docs/ may take one, or it would
+# replace a page, the open data, a feed, a script or the search (docs.check_address).
+RESERVED_FOLDERS = (STORIES, PRINCIPLES, METHODS, COUNCIL, EVALUATION, STARTGUIDE, DATA, FEEDS, ASSETS, SEARCH,
+                    "search/")
+RESERVED_FILES = (NOT_FOUND, "sitemap.xml", "sitemap.xml.gz", "search.json")
+HAND_WRITTEN = (DATA,)
+"""Reserved folders whose own page (and only that) is a hand-written page in docs/ (docs/data.md)."""
+
+
+def reserved(address: str) -> str | None:
+    """The reserved folder or file ``address`` (a file's address on the site) falls in, or None."""
+    if address in RESERVED_FILES:
+        return address
+    if address in HAND_WRITTEN:
+        return None
+    return next((folder for folder in RESERVED_FOLDERS if address.startswith(folder)), None)
 
 
 def src_uri(address: str) -> str:
@@ -73,3 +95,26 @@ def src_uri(address: str) -> str:
 def absolute(base: str, address: str) -> str:
     """``address`` under the public site address ``base``."""
     return base.rstrip("/") + "/" + address
+
+
+_LINK_SCHEMES = ("https:", "mailto:")
+_NOT_IN_A_LINK = frozenset("\"'<>`\\{}|^")
+
+
+def safe_link(target: str | None) -> str | None:
+    """``target`` if a page may put it into an ``href`` or ``src``, else None.
+
+    The one rule for every address printed into an attribute: an ``https:`` or ``mailto:``
+    address, or an address on this site (no scheme, not ``//host``); never whitespace, control
+    characters, quotes, angle brackets or backslashes (a browser drops some of them and then reads
+    a different address). Templates still escape what they print; this decides what is a link.
+    """
+    if not target or any(c.isspace() or not c.isprintable() or c in _NOT_IN_A_LINK for c in target):
+        return None
+    lowered = target.lower()
+    if lowered.startswith(_LINK_SCHEMES):
+        return target
+    head = target.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if target.startswith("//") or ":" in head:
+        return None  # another scheme (http:, javascript:, data:) or another host
+    return target

@@ -17,12 +17,13 @@ from typing import Any
 
 from . import urls
 from .council import Council
-from .derive import Catalogue, StoryEntry, actors_by_sector, danish_date, period_text
+from .derive import Catalogue, StoryEntry, actors_by_sector, card_meta, danish_date, period_text, place_text
 from .evaluation import Evaluation
-from .export import Site
 from .facets import Facet, Listing
 from .load import Entry
-from .model import Method, Principle, Reference
+from .model import NOT_INVOLVED, Method, Principle, Reference
+from .settings import Site
+from .words import plural
 
 View = dict[str, Any]
 
@@ -35,11 +36,6 @@ PAGE_LINKS_AROUND = 2
 # The principle index's table shows this many of the newest stories (every one at 5,000 would be
 # megabytes); the column totals count them all.
 MATRIX_ROWS = 50
-
-
-def plural(count: int, one: str, many: str) -> str:
-    """'1 historie', '3 historier'."""
-    return f"{count} {one if count == 1 else many}"
 
 
 def script_json(data: Any) -> str:
@@ -64,19 +60,11 @@ def card(catalogue: Catalogue, story: StoryEntry) -> View:
     return {
         "title": m.title,
         "url": urls.story(story.slug),
-        "meta": card_meta(catalogue, story),
+        "meta": card_meta(m),
         "summary": m.summary,
         "draft": catalogue.is_draft(story),
         "badges": [principle_badge(catalogue, r.slug) for r in m.principles],
     }
-
-
-def card_meta(catalogue: Catalogue, story: StoryEntry) -> str:
-    """'Silkeborg, Kragelund · 2019 – 2020 · Afsluttet': place, period, status."""
-    m = story.meta
-    place = ", ".join(p for p in dict.fromkeys([m.municipality, m.place]) if p)
-    parts = [place, period_text(m) if m.period else "", catalogue.statuses[m.status]]
-    return " · ".join(p for p in parts if p)
 
 
 def _row(label: str, *items: View) -> View:
@@ -104,24 +92,24 @@ def facts(catalogue: Catalogue, story: StoryEntry) -> list[View]:
         rows.append(_row("Målgrupper", _item(", ".join(m.target_groups))))
     if m.themes:
         rows.append(_row("Temaer", _item(", ".join(m.themes))))
-    place = ", ".join(p for p in dict.fromkeys([m.municipality, m.place]) if p)
+    place = place_text(m)
     if place:
         rows.append(_row("Kommune og sted", _item(place)))
     if m.period:
         rows.append(_row("Periode", _item(period_text(m))))
     rows.append(_row("Status", _item(catalogue.statuses[m.status])))
-    if m.council_role != "ingen":
+    if m.council_role != NOT_INVOLVED:
         rows.append(_row("Rådet", _item(catalogue.council_roles[m.council_role])))
     if m.results:
         evaluated = "Resultaterne er evalueret." if m.results.evaluated else "Resultaterne er ikke evalueret."
         rows.append(_row("Resultater", _item(m.results.text, note=evaluated)))
     contact = [_item(m.contact.organisation)]
     if m.contact.email:
-        contact.append(_item(m.contact.email, f"mailto:{m.contact.email}"))
+        contact.append(_item(m.contact.email, urls.safe_link(f"mailto:{m.contact.email}")))
     if m.contact.phone:
         contact.append(_item(f"Tlf. {m.contact.phone}"))
     if m.contact.web:
-        contact.append(_item(m.contact.web, m.contact.web))
+        contact.append(_item(m.contact.web, urls.safe_link(m.contact.web)))
     rows.append(_row("Kontakt", *contact))
     return rows
 
@@ -181,10 +169,10 @@ def story(
         "body_html": body_html,
         "facts": facts(catalogue, entry),
         "images": [
-            {"src": urls.story_file(entry.slug, i.file.rsplit("/", 1)[-1]), "alt": i.alt, "credit": i.credit}
-            for i in m.images
+            {"src": src, "alt": i.alt, "credit": i.credit}
+            for i in m.images if (src := urls.safe_link(urls.story_file(entry.slug, i.file.rsplit("/", 1)[-1])))
         ],
-        "links": [{"title": link.title, "url": link.url} for link in m.links],
+        "links": [{"title": link.title, "url": urls.safe_link(link.url)} for link in m.links],
         "sources": sources(entry),
         "added": dates(m.added),
         "changed": dates(last_changed) if last_changed else None,
@@ -196,7 +184,7 @@ def story(
 
 def _reference(ref: Reference) -> View:
     """A source as one line of text (»Titel«, Udgiver, år) and its link, if it has one."""
-    return {"text": str(ref), "link": ref.link}
+    return {"text": str(ref), "link": urls.safe_link(ref.link)}
 
 
 def sources(entry: StoryEntry) -> list[View]:
@@ -243,6 +231,7 @@ def stories_page(catalogue: Catalogue, listing: Listing, facet_list: Sequence[Fa
         "title": "Historier",
         "number": listing.number,
         "subtitle": f"side {listing.number} af {listing.pages}" if listing.number > 1 else "",
+        "list_title": "Alle historier",
         "count": count,
         "first": listing.first,
         "cards": [card(catalogue, s) for s in listing.stories],
@@ -384,6 +373,9 @@ def _range(low: int | None, high: int | None) -> str:
 def council(catalogue: Catalogue, c: Council, notices: Sequence[str], body_html: str = "") -> View:
     r = c.rules
     data = c.model_dump(mode="json")
+    secretariat = data.get("secretariat") or {}
+    secretariat["web_url"] = urls.safe_link(secretariat.get("web"))
+    secretariat["email_url"] = urls.safe_link(f"mailto:{secretariat['email']}") if secretariat.get("email") else None
     members_range = _range(r.members_min, r.members_max)
     return {
         "kind": "council",

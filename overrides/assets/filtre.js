@@ -5,13 +5,15 @@
  * #vb-card-template, filled from the index's row, which carries the addresses. The filter state lives in the address (?princip=...&metode=...), so a
  * filtered view can be shared and reloaded, and every change is a history entry, so the back
  * button undoes it. Matching mirrors facets.select: "any" = at least one chosen value, "all" =
- * every chosen value, "min" = at least that many values of another facet; facets combine with
- * AND. Without JavaScript the form stays hidden (a <noscript> style) and the static, paginated
- * list is the overview.
+ * every chosen value; facets combine with AND. Once the index is loaded, every option's count
+ * follows the other choices as in facets.counts (the stories the other facets leave that have the
+ * option; for an "all" facet, also its own choices), and an option that would find nothing is
+ * disabled. Without JavaScript the form stays hidden (a <noscript> style) and the static,
+ * paginated list is the overview.
  *
- * On a narrow screen the form folds behind the "Filtrér" button (#vb-filter-toggle, a disclosure
- * button with aria-expanded; the CSS hides the form while it is "false"). The form is in the page
- * from the first paint, closed on a phone, so nothing moves when this script starts.
+ * The form folds behind the "Filtrér" button (#vb-filter-toggle, a disclosure button with
+ * aria-expanded; the CSS hides the form while it is "false"). The form is in the page from the
+ * first paint, closed, so nothing moves when this script starts.
  */
 (function () {
   "use strict";
@@ -73,7 +75,7 @@
       var position = {};
       f.values.forEach(function (value, i) { position[value] = i; });
       facets[f.key] = {
-        match: f.match, field: field[f.of || f.key], position: position,
+        match: f.match, field: field[f.key], position: position,
         values: f.values, labels: f.labels, urls: f.urls, names: f.names,
       };
     });
@@ -128,18 +130,12 @@
     });
   }
 
-  function matching(index, chosen) {
-    var tests = [];
+  /* One test per chosen facet: {key: function (row) -> bool}. */
+  function checks(index, chosen) {
+    var tests = {};
     Object.keys(chosen).forEach(function (key) {
       var facet = index.facets[key];
       if (!facet) {
-        return;
-      }
-      if (facet.match === "min") {
-        var least = Math.max.apply(null, chosen[key].map(Number).filter(isFinite));
-        if (isFinite(least)) {
-          tests.push(function (row) { return row[facet.field].length >= least; });
-        }
         return;
       }
       var wanted = chosen[key]
@@ -149,14 +145,69 @@
         return;
       }
       var every = facet.match === "all";
-      tests.push(function (row) {
+      tests[key] = function (row) {
         var has = row[facet.field];
         var hit = every ? wanted.every : wanted.some;
         return hit.call(wanted, function (i) { return has.indexOf(i) >= 0; });
-      });
+      };
     });
-    return index.stories.filter(function (row) {
-      return tests.every(function (test) { return test(row); });
+    return tests;
+  }
+
+  function passes(row, tests, skip) {
+    return Object.keys(tests).every(function (key) { return key === skip || tests[key](row); });
+  }
+
+  function matching(index, chosen) {
+    var tests = checks(index, chosen);
+    return index.stories.filter(function (row) { return passes(row, tests, null); });
+  }
+
+  /* Per facet, per value: the stories the other choices leave (for an "all" facet, also its own)
+     that have the value. Mirrors facets.counts. */
+  function counting(index, chosen) {
+    var tests = checks(index, chosen);
+    var tally = {};
+    Object.keys(index.facets).forEach(function (key) {
+      var facet = index.facets[key];
+      var skip = facet.match === "all" ? null : key;
+      var n = facet.values.map(function () { return 0; });
+      index.stories.forEach(function (row) {
+        if (passes(row, tests, skip)) {
+          row[facet.field].forEach(function (i) { n[i] += 1; });
+        }
+      });
+      tally[key] = n;
+    });
+    return tally;
+  }
+
+  function showCounts(index, chosen) {
+    var tally = counting(index, chosen);
+    Array.prototype.forEach.call(form.elements, function (el) {
+      var facet = index.facets[el.name];
+      if (!facet) {
+        return;
+      }
+      if (el.type === "checkbox") {
+        var i = facet.position[el.value];
+        var n = i === undefined ? 0 : tally[el.name][i];
+        var count = el.labels && el.labels[0] && el.labels[0].querySelector(".vb-filter__count");
+        if (count) {
+          count.textContent = "(" + n + ")";
+        }
+        el.disabled = n === 0 && !el.checked;
+      } else if (el.tagName === "SELECT") {
+        Array.prototype.forEach.call(el.options, function (option) {
+          var j = facet.position[option.value];
+          if (option.value === "" || j === undefined) {
+            return;
+          }
+          var m = tally[el.name][j];
+          option.textContent = facet.labels[j] + " (" + m + ")";
+          option.disabled = m === 0 && !option.selected;
+        });
+      }
     });
   }
 
@@ -243,6 +294,13 @@
     if (!Object.keys(chosen).length) {
       showAll(filtered);
       filtered = false;
+      if (loading) {
+        loading.then(function (index) {
+          if (token === generation) {
+            showCounts(index, chosen);
+          }
+        }, function () {});
+      }
       return;
     }
     filtered = true;
@@ -252,6 +310,7 @@
         return;
       }
       matches = matching(index, chosen);
+      showCounts(index, chosen);
       shown = 0;
       cards.textContent = "";
       showMore(index, false);
