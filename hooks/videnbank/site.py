@@ -163,7 +163,9 @@ def _content_pages(plan: Plan, catalogue: Catalogue, settings: Settings, render:
         src = urls.src_uri(urls.story(story.slug))
         view = views.story(catalogue, story, settings.site, render(story.body, src, story.path),
                            last_changed.get(story.path))
-        plan.add(Page(src, story.meta.title, "historie.html", view, story.meta.summary, story.path))
+        # No edit pencil on a story: its readers are citizens, and a story changes through the
+        # secretariat's review (the footer says how to reach it), not an edit on GitHub.
+        plan.add(Page(src, story.meta.title, "historie.html", view, story.meta.summary))
         for image in story.meta.images:
             plan.assets.append(Asset(urls.story_file(story.slug, image.file.rsplit("/", 1)[-1]),
                                      source=image_source(settings.root / story.path, image.file)))
@@ -197,11 +199,13 @@ def _hand_written_pages(
         if docs.GUIDE_MARKER in text:
             text = schema.render_guide(text, schema.story_schema(vocabulary))
         body = render(text, doc.src_uri, doc.path)
-        view = {"kind": "page", "title": doc.title, "body_html": body}
+        view: dict[str, Any] = {"kind": "page", "title": doc.title, "body_html": body}
         if doc.template == "forside.html":
             view = views.home(catalogue, body)
         elif doc.template == "data.html":
             view = {**_data_view(catalogue, settings.site), "body_html": body}
+        elif doc.template == "om.html":
+            view["sections"] = {"udgiver": "Hvem står bag"}
         plan.add(Page(doc.src_uri, doc.title, doc.template, view, doc.description, doc.path,
                       tuple(doc.hide), search=doc.template != "forside.html"))
 
@@ -213,7 +217,9 @@ def _on_every_page(
     the edit link."""
     site_feed = {"title": f"{settings.site.name}: alle historier", "url": urls.SITE_FEED}
     credit = principles_credit(catalogue)
+    about = who(settings)
     for page in plan.pages.values():
+        page.view["about"] = about
         page.view["toc"] = table_of_contents(page, headings.get(page.src_uri, ()))
         page.view["credit"] = credit
         page.view["edit_url"] = settings.edit_base + page.edit_path if settings.edit_base and page.edit_path else None
@@ -286,6 +292,18 @@ def summary(plan: Plan, settings: Settings) -> Iterator[str]:
            f"{plural(len(catalogue.methods), 'metode', 'metoder')}, {plural(len(plan.pages), 'side', 'sider')}")
 
 
+def who(settings: Settings) -> dict[str, Any]:
+    """Who stands behind the site, for the footer and /om/: publisher, contact, licence, source."""
+    licence = settings.site.licence
+    return {
+        "publisher": settings.publisher,
+        "email": settings.secretariat_email,
+        "email_url": f"mailto:{settings.secretariat_email}" if settings.secretariat_email else None,
+        "licence": {"name": licence.name, "url": licence.url} if licence else None,
+        "repository": settings.repository,
+    }
+
+
 def principles_credit(catalogue: Catalogue) -> str:
     """The footer's credit line, from the principle files: where the bank's principles come from."""
     found = list(dict.fromkeys(p.meta.source for p in catalogue.principles if p.meta.source))
@@ -336,7 +354,7 @@ def _data_view(catalogue: Catalogue, site: Site) -> dict[str, Any]:
         "methods": [{"slug": m.slug, "name": m.meta.name, "url": urls.method(m.slug)} for m in catalogue.methods],
         "count": plural(d.count, "udgiven historie", "udgivne historier"),
         "version": d.version,
-        "licence": site.licence,
+        "licence": {"name": site.licence.name, "url": site.licence.url} if site.licence else None,
         "sections": {"felter": "Felterne i historier.json", "kolonner": "Kolonnerne i historier.csv",
                      "kortnavne": "Principper og metoder med kortnavne", "vilkaar": "Omfang og vilkår"},
     }
