@@ -359,6 +359,69 @@ def _cli_has(cli: list[str], command: str) -> bool:
     return re.search(rf"\b{command}\b", result.stdout + result.stderr) is not None
 
 
+# --- the live preview -------------------------------------------------------------------------
+
+@dataclass
+class Serve:
+    command: str
+    first_build_s: float  # start to the first page served
+    saved_story_s: list[float]  # a story's title changed and saved: until its page shows the new title
+    new_story_s: float  # a new story (the newest) saved: until the overview /historier/ lists it
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return str(response.read().decode("utf-8", errors="replace"))
+    except OSError:
+        return ""
+
+
+def _until(url: str, text: str, limit: float = 600) -> float:
+    """Seconds until the page at ``url`` contains ``text`` (polled every 50 ms)."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        if text in _fetch(url):
+            return time.perf_counter() - start
+        time.sleep(0.05)
+    raise SystemExit(f"{url} viste ikke {text!r} inden for {limit} s")
+
+
+def measure_serve(root: Path, slug: str, scratch: Path, saves: int = 3) -> Serve:
+    """``./dev serve``'s command on the bank: the first build, then a changed story saved ``saves``
+    times (each time until its page shows the new title), then a new story until the overview lists it."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dirty",
+               "-a", f"127.0.0.1:{port}", "-f", str(root / "mkdocs.yml")]
+    story = root / "stories" / f"{slug}.md"
+    original = story.read_text(encoding="utf-8")
+    title = re.search(r"^titel: (.*)$", original, re.MULTILINE)
+    assert title is not None
+    log = (scratch / "serve.log").open("w")
+    proc = subprocess.Popen(command, cwd=root, env=_env({"VIDENBANK_KLADDER": "1"}), stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    new = root / "stories" / "zz-ny-historie-til-maaling.md"
+    try:
+        first = _until(base + f"historier/{slug}/", "vb-facts")
+        saved = []
+        for n in range(saves):
+            marker = f"Gemt igen {n} {time.time_ns()}"
+            story.write_text(original.replace(title.group(0), f"titel: {marker}", 1), encoding="utf-8")
+            saved.append(_until(base + f"historier/{slug}/", marker))
+        marker = f"Helt ny historie {time.time_ns()}"
+        text = re.sub(r"^dato: .*$", f"dato: {dt.date.today().isoformat()}", original, count=1, flags=re.MULTILINE)
+        new.write_text(text.replace(title.group(0), f"titel: {marker}", 1), encoding="utf-8")
+        added = _until(base + "historier/", marker)
+        return Serve("mkdocs serve --dirty", first, saved, added)
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(30)
+        log.close()
+        story.write_text(original, encoding="utf-8")
+        new.unlink(missing_ok=True)
+
+
 # --- the reader, in Chromium ----------------------------------------------------------------
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

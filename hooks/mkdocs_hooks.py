@@ -1,6 +1,5 @@
-"""The MkDocs adapter: hand the core's site plan (videnbank.site) to MkDocs, page by page. The core
-loads, checks and renders everything; this module only adds the plan's files, gives each page its
-view, and feeds the built pages to the search index and the security policy (videnbank.postbuild)."""
+"""The MkDocs adapter: hands the core's site plan (videnbank.site) to MkDocs page by page, and the built pages
+to the search index and the security policy (videnbank.postbuild). The core loads, checks and renders all."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from videnbank import postbuild, preview, settings, site
+from videnbank import postbuild, preview, rebuild, settings, site
 from videnbank.problems import report
 
 log = logging.getLogger("mkdocs.plugins.videnbank")
@@ -30,11 +29,12 @@ class _Build:
 
 _build: _Build | None = None
 _serving = False  # set once per process by on_startup
+_memo: rebuild.Memo | None = None  # mkdocs serve: results kept between rebuilds, keyed by their inputs
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _serving
-    _serving = command == "serve"
+    global _serving, _memo
+    _serving, _memo = command == "serve", rebuild.Memo(dirty=dirty) if command == "serve" else None
 
 
 def _current() -> _Build:
@@ -53,7 +53,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _current()
-    plan = build.plan = site.build_plan(build.settings)
+    plan = build.plan = site.build_plan(build.settings, _memo)
     if plan.problems:  # mkdocs serve shows them as a page; a build stops
         if not _serving:
             raise PluginError(report(plan.problems))
@@ -61,15 +61,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         plan = build.plan = site.problem_plan(plan, build.settings)
     config.nav = site.prune_nav(config.nav, plan)
     try:  # Pagefind starts now and indexes each page as it is written
-        build.finisher = postbuild.Finisher(build.settings, policy=not _serving)
+        build.finisher = postbuild.Finisher(build.settings, policy=not _serving, search=not _memo or _memo.searching)
     except postbuild.BuildError as e:
         raise PluginError(str(e)) from None
     for line in site.summary(plan, build.settings):
         log.info("videnbank: %s", line)
-    for page in plan.pages.values():
-        if (existing := files.get_file_from_path(page.src_uri)) is not None:
+    for src, read in rebuild.sources(_memo, plan.pages.values(), config):  # meta: on_page_markdown
+        if (existing := files.get_file_from_path(src)) is not None:
             files.remove(existing)
-        files.append(File.generated(config, page.src_uri, content=""))  # its meta: on_page_markdown
+        files.append(File.generated(config, src, **read))
     for asset in plan.assets:
         if files.get_file_from_path(asset.src_uri) is None:  # a file in docs/ MkDocs copies itself
             source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content or ""}
@@ -79,8 +79,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """The core's page: front matter and view as page.meta(.vb); its headings make page.toc."""
-    planned = _current().plan.pages[page.file.src_uri]
-    page.meta = planned.meta
+    page.meta = (planned := _current().plan.pages[page.file.src_uri]).meta
     return planned.markdown
 
 
@@ -88,6 +87,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     build = _current()  # the page is written: let its view go (memory for Pagefind's index build)
     build.plan.pages.pop(page.file.src_uri, None)
     page.meta.pop("vb", None)
+    rebuild.written(_memo, page.file.src_uri)
     return build.finisher.page("/" + page.url, output) if build.finisher else output
 
 

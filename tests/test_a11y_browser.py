@@ -140,11 +140,11 @@ def _search_with_keyboard(page: Page, query: str) -> str:
     """Tab to the search field, type ``query``, move to the first result with the keyboard; its href."""
     _tab_to(page, SEARCH_FIELD)
     page.keyboard.type(query, delay=20)
-    page.wait_for_timeout(300)
+    page.wait_for_function(  # search.js marks the list with the query it shows once the results are in
+        "q => document.getElementById('vb-search-results').dataset.term === q", arg=query, timeout=15_000)
     for key, tries in (("ArrowDown", 3), ("Tab", 20)):
         for _ in range(tries):
-            page.keyboard.press(key)
-            page.wait_for_timeout(100)
+            page.keyboard.press(key)  # returns once the page has handled the key (focus moved)
             href = page.evaluate(FOCUSED_HREF)
             if "/historier/" in href:
                 return str(href)

@@ -202,7 +202,7 @@ BAD_CASES = {
         ["council.yml:15: succeskriterier.kriterier[1]: måling 'metode' kræver feltet 'metode' — "
          "tilføj 'metode:' med metodens kortnavn fra methods/",
          "council.yml:20: succeskriterier.kriterier[2].metode: ukendt metode 'folkemode' — mente du 'folkemoede'? "
-         "(brug en af: folkemoede, dialogmoede); eller tilføj en fil i methods/",
+         "(brug en af: folkemoede, dialogmoede); passer ingen af dem, så fjern metoden",
          "council.yml:23: succeskriterier.kriterier[3].måling: ukendt måling 'samarbejde' — mente du 'samarbejder'? "
          "(brug en af: raadets-initiativer, samarbejder, metode, ingen)"],
     ),

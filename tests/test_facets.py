@@ -189,13 +189,13 @@ def test_index_data_round_trips(tmp_path: Path) -> None:
         expected = facets.story_values(catalogue, entry)
         assert {k: sorted(v) for k, v in decoded[entry.slug].items()} == {k: sorted(v) for k, v in expected.items()}
     assert {f["key"]: f["match"] for f in data["facets"]}["sektor"] == "all"
-    assert all(row[4] == 0 for row in data["stories"])
+    assert all(row[4] == "" for row in data["stories"])
     cards = {views.card(catalogue, s)["url"]: views.card(catalogue, s) for s in catalogue.stories}
     for row in data["stories"]:  # the filtered results show the same card as the static listing
         card = cards[row[0]]
         assert [card["title"], card["meta"], card["summary"]] == row[1:4]
     preview = json.loads(facets.index_json(bank_of(tmp_path / "p", SMALL, preview=True)))
-    assert (preview["stories"][0][0], preview["stories"][0][4]) == (urls.story("kladde"), 1)
+    assert (preview["stories"][0][0], preview["stories"][0][4]) == (urls.story("kladde"), "Kladde")
 
 
 def test_listing_pages() -> None:

@@ -64,6 +64,15 @@ STORIES: dict[str, str] = {
     "styretegn": story('"Titel med \\a klokke, \\e escape og \\0 nul"'),
     "bidi": story('"Titel med \u202eomvendt\u202c tekst"', body="Tekst med \u202eomvendt\u202c skrift."),
     "usynlig": story('"Titel med usyn\u200blig mellemrum"'),
+    "dialog": story("En boks klædt ud som temaets dialog", body=(
+        '!!! md-dialog md-dialog--active "Din session er udløbet. Log ind igen med MitID"\n'
+        "    [Log ind](https://evil.example/mitid)\n")),
+    "config": story("Et anker, der stopper temaets scripts", body=(
+        "### __config\n\nTekst med et anker.\n{: #__config }\n")),
+    "knap": story("Et link klædt ud som sitets knap", body=(
+        "[Hent rapporten](https://evil.example/rapport.exe){: .md-button .md-button--primary }\n")),
+    "http": story("Links uden https",
+                  body="Se [den gamle side](http://example.dk/side) og [værten](//evil.example/x).\n"),
 }
 CRLF_STORY = story("Gemt på Windows").replace("\n", "\r\n")
 
@@ -85,6 +94,15 @@ def expected_messages() -> list[str]:
         f"stories/bidi.md:{line_of(s['bidi'], 'Tekst med')}: tekst: linjen indeholder et tegn, der vender "
         "skriveretningen (U+202E)",
         "stories/usynlig.md:2: titel: feltet indeholder et usynligt tegn (U+200B)",
+        f"stories/dialog.md:{line_of(s['dialog'], '!!!')}: tekst: boksen '!!! md-dialog md-dialog--active' er ikke "
+        "en af de tilladte typer — skriv én af note, info, tip, example, quote, warning",
+        f"stories/config.md:{line_of(s['config'], '{: #')}: tekst: ankeret '#__config' er forbeholdt sitet selv",
+        f"stories/knap.md:{line_of(s['knap'], 'Hent')}: tekst: klassen '.md-button' er ikke tilladt",
+        f"stories/knap.md:{line_of(s['knap'], 'Hent')}: tekst: klassen '.md-button--primary' er ikke tilladt",
+        f"stories/http.md:{line_of(s['http'], 'Se [')}: tekst: linket 'http://example.dk/side' bruger http://, som "
+        "ikke er krypteret — skriv https:// i stedet",
+        f"stories/http.md:{line_of(s['http'], 'Se [')}: tekst: linket '//evil.example/x' mangler https: — skriv "
+        "hele adressen med https:// foran",
     ]
 
 
@@ -252,3 +270,36 @@ def test_images_and_pdf_in_docs_are_allowed(docs_runs: dict[str, str]) -> None:
     for output in docs_runs.values():
         assert not any(name in output for name in ALLOWED_DOCS_FILES), output
         assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_content_keeps_its_own_clothes(hostile: Hostile, engine: str) -> None:
+    site = hostile.sites[engine]
+    dialog = _page(site, "historier/dialog/").select_one("article .vb-body")
+    assert not dialog.select("[class*=md-dialog]")
+    assert [" ".join(d["class"]) for d in dialog.select("div.admonition")] == ["admonition note"]
+    page = _page(site, "historier/config/")
+    assert [e.name for e in page.select("[id=__config]")] == ["script"], "only Material's own configuration"
+    heading = page.select_one("article .vb-body h3")
+    assert heading["id"].startswith("afsnit-config")
+    assert heading.select_one("a.headerlink")["href"] == f"#{heading['id']}"
+    assert not [e for e in page.select("article [id]") if e["id"].startswith(("__", "md-", "vb-body"))]
+    links = _page(site, "historier/knap/").select("article .vb-body a:not(.headerlink)")
+    assert [(a["href"], a.get("class")) for a in links] == [("https://evil.example/rapport.exe", None)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_http_and_host_relative_links_are_no_links(hostile: Hostile, engine: str) -> None:
+    body = _page(hostile.sites[engine], "historier/http/").select_one("article .vb-body")
+    assert [a.get("href") for a in body.select("a:not(.headerlink)")] == [None, None]
+    assert "den gamle side" in body.get_text() and "værten" in body.get_text()
+
+
+def test_the_guide_names_every_box_type_and_button_class() -> None:
+    from conftest import REPO
+    from videnbank.contentrules import ADMONITION_TYPES, BUTTON_CLASSES
+
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = guide.split("## Links, bokse og knapper", 1)[1].split("\n## ", 1)[0]
+    assert all(f"`{kind}` ({what})" in section for kind, what in ADMONITION_TYPES.items())
+    assert all(f".{name}" in section for name in BUTTON_CLASSES)

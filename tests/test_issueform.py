@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
+import markdown
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from conftest import REPO, copy_site
 from videnbank import issueform, schema
 from videnbank.issueform import FORM, NOT_ASKED, FormProblem, check, convert
@@ -316,33 +319,48 @@ def test_reading_the_issue_is_linear_in_its_size() -> None:
 EVIL = "x` **fed** @octocat [link](https://evil.example) #1\n- ny linje\u202e <img src=x> ``"
 
 
-def test_values_in_the_comment_are_one_inert_code_span_each() -> None:
-    problems = [FormProblem("Aktører", f"linje 1 '{EVIL}' mangler sektoren i parentes", f"skriv '{EVIL}'"),
-                FormProblem("Titel", "er ikke udfyldt", "udfyld feltet")]
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200d\u2060"))
+
+
+def _rendered_items(comment_text: str) -> list[Any]:
+    """The comment's list items as a CommonMark renderer shows them (Python-Markdown stands in
+    for GitHub here: both read character references as the character, never as markup)."""
+    page = BeautifulSoup(markdown.markdown(comment_text), "html.parser")
+    return page.select("li")
+
+
+def test_comment_is_readable_sentences_that_render_as_exactly_their_text() -> None:
+    what, fix = f"linje 1 '{EVIL}' mangler sektoren i parentes", f"skriv '{EVIL}'"
+    problems = [FormProblem("Aktører", what, fix), FormProblem("Titel", "er ikke udfyldt", "udfyld feltet")]
     text = issueform.comment(problems)
+    assert "mærket igen" in text and "mærkatet" not in text
     bullets = [line for line in text.splitlines() if line.startswith("- ")]
     assert len(bullets) == 2 and len(text.splitlines()) == 4
-    label, rest = bullets[0].split(": ", 1)
-    assert label == "- **Aktører**"
-    # Exactly two code spans (what, fix), so nothing in between is Markdown.
-    assert re.fullmatch(r"`[^`\n]+` — `[^`\n]+`", rest), rest
-    assert "@octocat" not in text and "@\u200doctocat" in text
+    # Plain sentences, no code spans around Danish text.
+    assert bullets[1] == "- **Titel**: er ikke udfyldt — udfyld feltet"
+    assert "`" not in text
+    first, second = _rendered_items(text)
+    # The only markup is the label; everything else is shown as the very text of the problem.
+    assert [t.name for t in first.find_all(True)] == ["strong"]
+    shown = first.get_text().translate(_INVISIBLE)
+    flat = " ".join("".join(" " if c in "\n\u202e" else c for c in EVIL).split())
+    assert shown == f"Aktører: linje 1 '{flat}' mangler sektoren i parentes — skriv '{flat}'"
+    assert second.get_text() == "Titel: er ikke udfyldt — udfyld feltet"
+    # What GitHub would turn into a mention, a reference or a link without any markup is broken.
+    assert not re.search(r"@\w|(?<!&)#\d|://|www\.", text)
     assert "\u202e" not in text
-    assert bullets[1] == "- **Titel**: `er ikke udfyldt` — `udfyld feltet`"
 
 
-def test_inert_cuts_long_values_and_keeps_empty_ones_a_span() -> None:
-    assert len(issueform.inert("a" * 5000)) <= 302
-    assert issueform.inert("\n\t") == "` `"
-    assert issueform.inert("`") == "`ˋ`"
+def test_plain_cuts_long_values_and_flattens_lines() -> None:
+    assert len(issueform.plain("a" * 5000)) <= 300
+    assert issueform.plain("a\n\tb") == "a b"
+    assert issueform.plain("`x`") == "&#96;x&#96;"
 
 
 def test_fra_issue_comment_from_a_hostile_issue_is_inert(tmp_path: Path) -> None:
     root = copy_site(tmp_path / "site")
     submission = convert(body(**{**GOOD, "aktoerer": EVIL, "sammendrag": "@alle se <!-- skjult -->"}), VOCAB, TODAY)
     text = issueform.comment(check(root, submission))
-    assert "@alle" not in text and "@octocat" not in text
-    outside_code = re.sub(r"`[^`]*`", "", text)
-    assert "](" not in outside_code and "http" not in outside_code and "<" not in outside_code
-    for line in text.splitlines()[2:]:
-        assert re.fullmatch(r"- (\*\*[^*`]+\*\*|`[^`]+`): `[^`]+` — `[^`]+`", line), line
+    assert not re.search(r"@\w|(?<!&)#\d|://|www\.|<|`", text)
+    for item in _rendered_items(text):
+        assert [t.name for t in item.find_all(True)] in (["strong"], []), item

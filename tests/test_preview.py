@@ -68,3 +68,39 @@ def test_problems_show_as_a_page_and_go_away_when_fixed(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_dirty_preview_shows_saved_new_and_deleted_stories(tmp_path: Path) -> None:
+    """./dev serve (mkdocs serve --dirty) rebuilds only what a save changed (rebuild.py), and still
+    shows every change: a saved title on the story's page and in the overview, a new story in the
+    overview, a deleted story's page gone; a page nobody changed is still there."""
+    root = copy_site(tmp_path / "src")
+    story = root / STORY
+    good = story.read_text(encoding="utf-8")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIDENBANK_")}
+    env.update({"NO_MKDOCS_2_WARNING": "1", "VIDENBANK_KLADDER": "1"})
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}", "-f", str(root / "mkdocs.yml")],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "serve.log").open("w"),
+    )
+    base = f"http://127.0.0.1:{port}/"
+    page = base + "historier/folkemoedet-i-silkeborg/"
+    try:
+        _wait_for(page, "vb-facts")
+        other = sorted(p.stem for p in (root / "stories").glob("*.md") if p.name != Path(STORY).name)[0]
+        assert "vb-facts" in _get(base + f"historier/{other}/")
+        story.write_text(good.replace("titel: ", "titel: Gemt igen – ", 1), encoding="utf-8")
+        _wait_for(page, "Gemt igen – ")
+        _wait_for(base + "historier/", "Gemt igen – ")
+        new = root / "stories" / "en-helt-ny-historie.md"
+        new.write_text(good.replace("titel: ", "titel: Helt ny – ", 1), encoding="utf-8")
+        _wait_for(base + "historier/", "Helt ny – ")
+        assert "Helt ny – " in _get(base + "historier/en-helt-ny-historie/")
+        new.unlink()
+        _wait_for(base + "historier/en-helt-ny-historie/", "HTTP 404")
+        assert "Helt ny – " not in _get(base + "historier/")
+        assert "vb-facts" in _get(base + f"historier/{other}/"), "an unchanged page is still served"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

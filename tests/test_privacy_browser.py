@@ -38,7 +38,9 @@ def _use_the_page(page: Page) -> None:
     if search and search.is_visible():
         search.click()
         page.keyboard.type("samskabelse", delay=10)
-        page.wait_for_timeout(500)
+        # search.js marks the list with the query it shows once the results are in
+        page.wait_for_function(
+            "() => document.getElementById('vb-search-results')?.dataset.term === 'samskabelse'", timeout=15_000)
     page.wait_for_load_state("networkidle")
 
 

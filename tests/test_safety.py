@@ -102,7 +102,7 @@ def test_sanitiser_leaves_nothing_that_can_run(vector: dict[str, Any]) -> None:
     assert html_problem(clean) is None, clean
 
 
-RICH = """### Underoverskrift {: #under .klasse }
+RICH = """### Underoverskrift {: #under }
 
 Tekst med **fed**, *kursiv*, `kode <b>`, [et link](https://example.org/ "Titel") og
 [mail](mailto:info@example.org), [relativ](../andet/) og ![Et billede](foto.jpg).
@@ -292,7 +292,7 @@ def test_check_body_markup_works_for_any_source_with_admonitions_and_tables() ->
     page = Source("docs/side.md", data={"title": "Om"}, body=(
         "# Om\n\n!!! note \"Bemærk\"\n\n    En boks med **fed** tekst og [et link](https://example.org).\n\n"
         "| felt | betydning |\n|---|---|\n| `titel` | Historiens titel |\n\n"
-        "[Se alle historier](historier/index.md){ .md-button }\n"
+        "[Se alle historier](historier/index.md){ .knap }\n"
     ), body_line=3)
     check_front_matter_markup(page)
     check_body_markup(page)

@@ -49,6 +49,12 @@ def test_pagefind_index_is_danish_and_holds_the_content_pages(shipped_site: Path
     assert story.find("html")["lang"] == "da"
     assert story.select_one("article[data-pagefind-body] h1").get_text(strip=True) == STORY_TITLE
     assert "pagefind" not in " ".join(s.get("src", "") for s in story.find_all("script"))
+    # Each indexed page says what it is (Pagefind's meta "type"); stories also carry it as the one filter.
+    for path, kind in ((f"historier/{STORY}/", "Historie"), ("metoder/borgermoede/", "Metode"),
+                       ("principper/nye-kvaliteter/", "Princip"), ("om/", "Side"), ("evaluering/", "Side")):
+        article = html(shipped_site, path).select_one("article[data-pagefind-body]")
+        assert article["data-pagefind-meta"] == f"type:{kind}"
+        assert article.get("data-pagefind-filter") == ("type:Historie" if kind == "Historie" else None)
 
 
 @pytest.fixture
@@ -82,9 +88,11 @@ def test_first_visit_fetches_no_search_index_until_the_box_is_used(page: Page, s
     urls = _requested(page)
     page.goto(f"{shipped_url}historier/folkemoedet-i-silkeborg/", wait_until="networkidle")
     assert not [u for u in urls if "/pagefind/" in u or "search_index" in u]
-    page.keyboard.press("/")
+    # Focusing the box starts loading Pagefind: wait for that request, not for a quiet network
+    # (which may come before the request starts).
+    with page.expect_request(lambda r: r.url.endswith("/pagefind/pagefind.js"), timeout=15_000):
+        page.keyboard.press("/")
     page.wait_for_load_state("networkidle")
-    assert any(u.endswith("/pagefind/pagefind.js") for u in urls), "focusing the box starts loading Pagefind"
     assert not [u for u in urls if "search_index" in u]
 
 
@@ -149,3 +157,39 @@ def test_drafts_are_not_found(page: Page, shipped_url: str) -> None:
     assert [h for _, h in _results(page, title.strip())], "the words of the title are found elsewhere"
     hrefs = page.locator("#vb-search-results a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert not [h for h in hrefs if DRAFT in h]
+
+
+KINDS = {"/historier/": "Historie", "/metoder/": "Metode", "/principper/": "Princip"}
+
+
+def _kind_of(href: str) -> str:
+    return next((kind for prefix, kind in KINDS.items() if href.startswith(prefix)), "Side")
+
+
+def test_results_say_what_they_are_and_stories_come_first(page: Page, shipped_url: str) -> None:
+    page.goto(shipped_url, wait_until="networkidle")
+    page.keyboard.press("/")
+    page.keyboard.type("borgere")
+    results = _results(page, "borgere")
+    kinds = page.locator("#vb-search-results a .vb-search-kind").all_text_contents()
+    hrefs = [href for _, href in results]
+    assert len(kinds) == len(hrefs) >= 4
+    assert kinds == [_kind_of(h) for h in hrefs], "each result says what it is, and says it right"
+    assert kinds[0] == "Historie" and hrefs[0].startswith("/historier/"), "a story comes first"
+    others = kinds.index(next(k for k in kinds if k != "Historie"))
+    assert "Historie" not in kinds[others:], "stories first, then the other pages"
+    assert "Metode" in kinds, "the method pages are still in reach"
+    groups = page.locator("#vb-search-results .vb-search-group").all_inner_texts()
+    assert [g.split(" (")[0] for g in groups] == ["Historier", "Andre sider"]
+    assert sum(int(g.split("(")[1].rstrip(")")) for g in groups) == int(
+        page.locator("#vb-search-meta").inner_text().split()[0])
+
+
+def test_snippets_come_from_running_text_not_tables(page: Page, shipped_url: str) -> None:
+    page.goto(shipped_url, wait_until="networkidle")
+    page.keyboard.press("/")
+    page.keyboard.type("kortnavn")
+    results = _results(page, "kortnavn")
+    assert ("Åbne data", "/data/") in [(t, h) for t, h in results] or any(h == "/data/" for _, h in results)
+    snippets = page.locator("#vb-search-results a article > p:last-child").all_inner_texts()
+    assert snippets and not [s for s in snippets if "KortnavnNavn" in s.replace(" ", "") or "borgermoede" in s]

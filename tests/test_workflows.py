@@ -319,3 +319,90 @@ def test_submission_converts_the_text_that_was_labelled() -> None:
     runs = " ".join(s.get("run", "") for job in jobs.values() for s in job["steps"])
     assert re.search(r"jq -r '\.issue\.body // \"\"' \"\$GITHUB_EVENT_PATH\"", runs)
     assert "gh issue view" not in runs and "gh api" not in runs
+
+
+# --- the submission bot never overwrites someone else's work ------------------------------------
+
+_BOT = ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com")
+_PERSON = ("Sekretariatet", "sekretariat@kommune.example")
+
+
+def _git(cwd: Path, *args: str, who: tuple[str, str] = _BOT, committer: tuple[str, str] | None = None) -> str:
+    by = committer or who
+    env = {**os.environ, "GIT_AUTHOR_NAME": who[0], "GIT_AUTHOR_EMAIL": who[1],
+           "GIT_COMMITTER_NAME": by[0], "GIT_COMMITTER_EMAIL": by[1], "GIT_CONFIG_GLOBAL": os.devnull}
+    result = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def _commit(repo: Path, name: str, text: str, **who: Any) -> str:
+    (repo / name).parent.mkdir(parents=True, exist_ok=True)
+    (repo / name).write_text(text, encoding="utf-8")
+    _git(repo, "add", "--", name, **who)
+    _git(repo, "commit", "-q", "-m", f"{name}", **who)
+    return _git(repo, "rev-parse", "HEAD")
+
+
+def _push_step(tmp_path: Path, existing: list[dict[str, Any]]) -> tuple[subprocess.CompletedProcess[str], Path, str]:
+    """Run the real 'Skub grenen' script of indsendelse.yml against a local 'origin': main with one
+    commit, the branch historie/issue-7 made of ``existing`` commits (if any), and a checkout with
+    the bot's new conversion on the branch. ``gh`` is a stand-in that records the comment."""
+    step = next(s for s in load("indsendelse.yml")["jobs"]["pr"]["steps"] if s.get("name") == "Skub grenen")
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    origin, work, seed = tmp_path / "origin.git", tmp_path / "work", tmp_path / "seed"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    _git(tmp_path, "clone", "-q", str(origin), str(seed))
+    _commit(seed, "README.md", "videnbank\n", who=_PERSON)
+    _git(seed, "push", "-q", "origin", "HEAD:main")
+    if existing:
+        _git(seed, "switch", "-q", "-c", "historie/issue-7")
+        for n, commit in enumerate(existing):
+            _commit(seed, f"stories/x{n}.md", f"{n}\n", **commit)
+        _git(seed, "push", "-q", "origin", "historie/issue-7")
+    _git(tmp_path, "clone", "-q", str(origin), str(work))
+    _git(work, "switch", "-q", "-c", "historie/issue-7")
+    new = _commit(work, "stories/ny.md", "ny\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "gh.log"
+    (bin_dir / "gh").write_text(
+        "#!/bin/sh\n"
+        f"echo \"$*\" >> '{log}'\n"
+        "if [ \"$1 $2\" = 'issue comment' ]; then cat \"$5\" >> " + f"'{log}'; fi\n",
+        encoding="utf-8",
+    )
+    (bin_dir / "gh").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GIT_CONFIG_GLOBAL": os.devnull,
+           "BRANCH": "historie/issue-7", "ISSUE": "7", "BASE": "main", "RUNNER_TEMP": str(tmp_path),
+           "BOT_EMAIL": step["env"]["BOT_EMAIL"], "GH_TOKEN": "x"}
+    result = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=work, env=env, capture_output=True, text=True)
+    return result, log, new
+
+
+def _remote_tip(tmp_path: Path) -> str:
+    return _git(tmp_path, "--git-dir", str(tmp_path / "origin.git"), "rev-parse", "refs/heads/historie/issue-7")
+
+
+def test_the_bot_pushes_a_new_branch_and_replaces_only_its_own(tmp_path: Path) -> None:
+    fresh, _, new = _push_step(tmp_path / "a", [])
+    assert fresh.returncode == 0, fresh.stderr
+    assert _remote_tip(tmp_path / "a") == new
+    # An earlier conversion of the same issue (the bot's commits only) is replaced by the new one.
+    again, log, new = _push_step(tmp_path / "b", [{"who": _BOT}, {"who": _BOT}])
+    assert again.returncode == 0, again.stderr
+    assert _remote_tip(tmp_path / "b") == new
+    assert "issue comment" not in log.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("commit", [
+    {"who": _PERSON},  # the secretariat's fix
+    {"who": _BOT, "committer": _PERSON},  # the bot's commit, amended or rebased by a person
+], ids=["author", "committer"])
+def test_the_bot_never_overwrites_a_branch_with_someone_elses_commits(tmp_path: Path, commit: dict[str, Any]) -> None:
+    result, log, _ = _push_step(tmp_path, [{"who": _BOT}, commit])
+    before = _git(tmp_path / "seed", "rev-parse", "HEAD")
+    assert result.returncode == 1
+    assert _remote_tip(tmp_path) == before  # untouched
+    said = log.read_text(encoding="utf-8")
+    assert "issue comment 7" in said and "overskriver robotten ikke" in said

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import click
 
-from . import engines, issueform, linkcheck, preview, schema
+from . import engines, intake, issueform, linkcheck, preview, schema
 from .cache import check_bank, other_problems, waiting_for_review
 from .clitext import DanishGroup
 from .load import TODO, load_bank, todo_count
 from .model import DRAFT, WAITING, file_slug
 from .problems import annotation
-from .words import plural
+from .words import plural, them
 
 
 def _fail(message: str) -> None:
@@ -137,11 +137,65 @@ def tjek(ctx: click.Context, filer: tuple[Path, ...]) -> None:
                     left = f" ({plural(todo, 'sted', 'steder')} med {TODO} mangler)" if todo else ""
                     click.echo(f"  {path} — {title}{left}")
     click.echo("")
-    files = plural(bank.files_checked, "fil", "filer")
+    # Named files: those are what was checked (the principles and methods they use are read, not counted).
+    files = plural(len(filer) if filer else bank.files_checked, "fil", "filer")
     if problems:
-        click.echo(f"Tjekkede {files}: {plural(len(problems), 'problem', 'problemer')}. Ret dem, og kør tjek igen.")
+        click.echo(f"Tjekkede {files}: {plural(len(problems), 'problem', 'problemer')}. "
+                   f"Ret {them(len(problems))}, og kør tjek igen.")
         sys.exit(1)
     click.echo(f"Tjekkede {files}: ingen problemer.")
+
+
+# --- modtag ----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("fil", required=False, type=click.Path(path_type=Path))
+@click.pass_context
+def modtag(ctx: click.Context, fil: Path | None) -> None:
+    """Tag en modtaget historie ind til gennemsyn: filen FIL fra en e-mail eller skrivesiden.
+
+    Historien lægges i stories/ under et ledigt kortnavn (en eksisterende historie bliver aldrig
+    overskrevet) med publicering: til-gennemsyn, og den tjekkes som med 'videnbank tjek'. Selve
+    FIL bliver ikke ændret. Afslutter med fejlkode 1, hvis historien har problemer eller ikke
+    kunne tages ind.
+    """
+    root = _root(ctx)
+    if fil is None:
+        _fail("Skriv, hvilken fil du vil tage ind, fx: videnbank modtag ~/Downloads/min-historie.md")
+        return
+    result = intake.receive(root, fil)
+    if isinstance(result, intake.Refused):
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        _fail(f"{fil} er ikke taget ind, og intet er ændret. {result.next_step}")
+        return
+    shown = _shown(root, result.path)
+    click.echo(f"Tog {fil} ind som {shown} (publicering: til-gennemsyn).")
+    if result.wanted:
+        click.echo(f"Kortnavnet '{result.wanted}' var taget, så historien fik '{result.path.stem}'.")
+    problems = sorted(check_bank(root, only=[result.path]).problems)
+    if problems:
+        click.echo("")
+        for problem in problems:
+            click.echo(str(problem))
+    click.echo("")
+    count = plural(len(problems), "problem", "problemer")
+    click.echo(f"Tjekkede 1 fil: {count}." if problems else "Tjekkede 1 fil: ingen problemer.")
+    click.echo("Næste skridt:")
+    steps = [
+        "Læs historien igennem: samtykke fra nævnte privatpersoner, ingen private kontaktoplysninger, "
+        "kun det, kilderne siger.",
+        f"Se den, som den kommer til at se ud: videnbank vis {shown}",
+        "Sæt publicering: udgivet, og læg filen ind med et pull request (se REDAKTION.md).",
+    ]
+    if problems:
+        steps.insert(0, f"Ret {them(len(problems))} i {shown} (spørg afsenderen, hvis noget mangler), "
+                        f"og tjek igen: videnbank tjek {shown}")
+    for n, step in enumerate(steps, start=1):
+        click.echo(f"  {n}. {step}")
+    if problems:
+        sys.exit(1)
 
 
 # --- byg -------------------------------------------------------------------------------------
@@ -313,7 +367,7 @@ def fra_issue(ctx: click.Context, issuefil: Path, problemer: Path | None) -> Non
         for problem in problems:
             click.echo(str(problem), err=True)
         if problemer is not None:
-            # Posted by the bot: every value from the issue is an inert code span.
+            # Posted by the bot: plain Danish in which no value from the issue becomes markup or a link.
             problemer.write_text(issueform.comment(problems), encoding="utf-8")
         sys.exit(1)
     target = root / "stories" / f"{submission.slug}.md"
@@ -339,11 +393,14 @@ def links(ctx: click.Context, rapport: Path | None, timeout: float) -> None:
     for result in broken:
         click.echo(f"{result.url}: {result.status} — i {', '.join(result.where)}")
     if not broken:
-        click.echo(f"Alle {len(results)} eksterne links virker.")
+        if len(results) <= 1:
+            click.echo("Det eksterne link virker." if results else "Der er ingen eksterne links at tjekke.")
+        else:
+            click.echo(f"Alle {len(results)} eksterne links virker.")
         return
     if rapport is not None:
         rapport.write_text(linkcheck.link_report(broken, len(results)), encoding="utf-8")
-    _fail(f"{len(broken)} af {len(results)} links virker ikke.")
+    _fail(f"{plural(len(broken), 'link', 'links')} ud af {len(results)} virker ikke.")
 
 
 if __name__ == "__main__":

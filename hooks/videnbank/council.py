@@ -25,6 +25,7 @@ from .model import (
     Reference,
     Sector,
     Text,
+    WebAddress,
     _error,
     _vocab_value,
     year_between,
@@ -138,7 +139,9 @@ class Secretariat(_Model):
     text: Text = Field(alias="tekst", description="Hvordan man kommer i kontakt med sekretariatet.")
     email: Text | None = Field(None, description="Sekretariatets fælles e-mailadresse, hvis den er offentlig.")
     phone: Text | None = Field(None, alias="telefon", description="Sekretariatets hovednummer, hvis det er offentligt.")
-    web: Annotated[str, Field(pattern=r"^https?://")] | None = Field(None, description="Sekretariatets hjemmeside.")
+    web: WebAddress | None = Field(
+        None, description="Sekretariatets hjemmeside, der starter med https://."
+    )
 
 
 class Member(_Model):

@@ -12,7 +12,17 @@ from typing import ClassVar
 from babel.dates import format_date
 
 from .load import Bank, Entry
-from .model import COUNCIL_ROLES, ONGOING, PUBLISHED, SECTORS, STATUSES, Method, Principle, Story
+from .model import (
+    COUNCIL_ROLES,
+    ONGOING,
+    PUBLICATION,
+    PUBLISHED,
+    SECTORS,
+    STATUSES,
+    Method,
+    Principle,
+    Story,
+)
 from .related import Related, related_stories
 
 StoryEntry = Entry[Story]
@@ -89,6 +99,11 @@ class Catalogue:
 
     def is_draft(self, story: StoryEntry) -> bool:
         return story.meta.publication != PUBLISHED
+
+    def draft_label(self, story: StoryEntry) -> str:
+        """What the preview calls a story that is not published: 'Kladde' or 'Til gennemsyn'
+        (the vocabulary's own label), or '' for a published story."""
+        return PUBLICATION[story.meta.publication] if self.is_draft(story) else ""
 
     def years(self, story: StoryEntry) -> tuple[int, ...]:
         """The years ``story`` happened in (see ``story_years``)."""

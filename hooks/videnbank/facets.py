@@ -241,7 +241,7 @@ def index_data(catalogue: Catalogue) -> dict[str, Any]:
         key = (m.municipality, m.place, m.period, m.status)
         if key not in metas:
             metas[key] = card_meta(m)
-        row: list[Any] = [urls.story(story.slug), m.title, metas[key], m.summary, int(catalogue.is_draft(story))]
+        row: list[Any] = [urls.story(story.slug), m.title, metas[key], m.summary, catalogue.draft_label(story)]
         row.extend(sorted(position[key][v] for v in values[key]) for key in FIELD_KEYS)
         rows.append(row)
     principles = catalogue.principle_by_slug

@@ -70,9 +70,9 @@ FORM: tuple[FormField, ...] = (
               "Én linje pr. princip: principets navn, et kolon og én sætning."),
     FormField("aktoerer", "Aktører", "textarea", "aktører", True,
               "Én aktør pr. linje: navnet og sektoren i parentes, fx 'Foreningen Grønne Hænder "
-              "(civilsamfund)'. Sektoren er en af: " + ", ".join(SECTORS) + ". Er aktøren en gruppe af "
-              "personer og ikke en organisation, så skriv ', gruppe' efter sektoren, fx 'Beboerne (borgere, "
-              "gruppe)'."),
+              f"({SECTORS['civilsamfund']})'. Sektoren er en af: " + ", ".join(SECTORS.values()) + ". Er "
+              "aktøren en gruppe af personer og ikke en organisation, så skriv ', gruppe' efter sektoren, fx "
+              f"'Beboerne ({SECTORS['borgere']}, gruppe)'."),
     FormField("metoder", "Metoder", "dropdown", "metoder", False, "Vælg dem, der passer.",
               multiple=True),
     FormField("maalgrupper", "Målgrupper", "input", "målgrupper", False, "Adskil med komma."),
@@ -80,8 +80,8 @@ FORM: tuple[FormField, ...] = (
     FormField("kommune", "Kommune", "input", "kommune"),
     FormField("sted", "Sted", "input", "sted"),
     FormField("start", "Start", "input", "periode.start", False, "Fx 2019 eller 2019-05."),
-    FormField("slut", "Slut", "input", "periode.slut", False, "Fx 2021. Tom, hvis det stadig er i gang."),
-    FormField("status", "Status", "dropdown", "status", True),
+    FormField("slut", "Slut", "input", "periode.slut", False, "Fx 2021."),
+    FormField("status", "Status", "dropdown", "status", True, "Hvor langt er det nået?"),
     FormField("resultater", "Resultater", "textarea", "resultater.tekst"),
     FormField("evalueret", "Er resultaterne evalueret?", "dropdown", "resultater.evalueret"),
     FormField("organisation", "Kontakt: organisation", "input", "kontakt.organisation", True),
@@ -95,7 +95,7 @@ FORM: tuple[FormField, ...] = (
               "udelades, fx 'Referat fra stormødet; Foreningen Grønne Hænder; 2024'. Skriver I om jeres eget "
               "projekt, er I selv kilden."),
     FormField("raadets-rolle", "Rådets rolle", "dropdown", "rådets_rolle", False,
-              "Tom betyder 'Ikke involveret'."),
+              f"Har rådet sat det i gang eller støttet det? Tom betyder '{COUNCIL_ROLES['ingen']}'."),
     FormField("samtykke", "Samtykke", "checkboxes", "samtykke", False,
               "Sæt kun kryds, hvis det er sandt. Nævner historien ingen privatpersoner, så lad feltet stå.",
               options=("Alle privatpersoner, der nævnes ved navn eller kan genkendes, har givet samtykke.",)),
@@ -175,9 +175,11 @@ def issue_form(vocab: Vocabulary) -> dict[str, Any]:
     }]
     for form_field in FORM:
         doc = docs.get(form_field.target)
-        # A list is asked for as lines or choices, so the file-oriented description does not fit.
+        # A list is asked for as lines or choices, and a choice by its options in words, so the
+        # file-oriented description (which names the values written in a file) does not fit.
         in_list = doc is not None and (doc.is_list or "[]" in doc.path)
-        own = doc.description if doc and not in_list else ""
+        choice = form_field.kind in {"dropdown", "checkboxes"}
+        own = doc.description if doc and not in_list and not choice else ""
         description = " ".join(p for p in (own, form_field.hint) if p)
         attributes: dict[str, Any] = {"label": form_field.label}
         if description:
@@ -311,36 +313,45 @@ def sections(body: str) -> dict[str, str]:
 _SAFE_LABEL = re.compile(r"[\w .:?,'()-]+")
 
 
-def inert(text: str, limit: int = 300) -> str:
-    """``text`` as one Markdown code span on one line that renders nothing but its text.
+# Inline Markdown that could turn text into something else: emphasis, code, links, images, HTML,
+# entities, strikethrough, table cells. Written as numeric character references, which GitHub
+# (CommonMark) shows as the character itself and never reads as markup.
+_MARKUP = re.compile(r"[\\`*_\[\]!<>&~|]")
+def plain(text: str, limit: int = 300) -> str:
+    """``text`` as one line of Markdown that GitHub shows as exactly that text, readable.
 
     Control and format characters (bidi overrides, zero-width ones) and line breaks become
-    spaces, backticks become 'ˋ' so the span cannot be closed early, and a zero-width joiner
-    after each '@' keeps a mention from notifying anyone. Inside a code span GitHub makes no
-    links, mentions or references. Long texts are cut.
+    spaces; the characters that start inline markup are character references. What GitHub turns
+    into links or notifications without any markup is broken by an invisible character: an
+    invisible joiner after '@' (a mention, an e-mail address), a word joiner after '#' before a
+    letter or digit (a reference to an issue), and one inside '://' and 'www.' (a web address). Long texts
+    are cut. The line is meant to follow a list item's label, never to start a line.
     """
     cleaned = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
     cleaned = " ".join(cleaned.split())
     if len(cleaned) > limit:
         cleaned = cleaned[: limit - 1] + "…"
-    cleaned = cleaned.replace("`", "ˋ").replace("@", "@\u200d")
-    return f"`{cleaned}`" if cleaned else "` `"
+    cleaned = cleaned.replace("@", "@\u200d").replace("://", ":\u200b//")
+    cleaned = re.sub(r"(?i)www\.", lambda m: m.group(0)[:3] + "\u200b.", cleaned)
+    cleaned = re.sub(r"#(?=\w)", "#\u2060", cleaned)
+    return _MARKUP.sub(lambda m: f"&#{ord(m.group(0))};", cleaned)
 
 
 def comment(problems: Iterable[FormProblem]) -> str:
     """The Markdown the bot comments on an issue it could not convert.
 
-    Every text that can carry a value from the issue (what is wrong, how to fix it) is an
-    inert code span on its own line; the labels are the form's own.
+    One line per problem: the form's label in bold, then what is wrong and how to fix it as
+    plain, readable sentences (:func:`plain`), so no value from the issue becomes a link, a
+    mention, a reference, an image or markup.
     """
     lines = [
         "Historien kunne ikke laves ud fra issuet. Ret disse felter i issuet, og bed sekretariatet "
-        "om at sætte mærkatet igen:",
+        "om at sætte mærket igen:",
         "",
     ]
     for p in problems:
-        label = f"**{p.label}**" if _SAFE_LABEL.fullmatch(p.label) else inert(p.label)
-        lines.append(f"- {label}: {inert(p.what)} — {inert(p.fix)}")
+        label = f"**{p.label}**" if _SAFE_LABEL.fullmatch(p.label) else plain(p.label)
+        lines.append(f"- {label}: {plain(p.what)} — {plain(p.fix)}")
     return "\n".join(lines) + "\n"
 
 
@@ -466,13 +477,16 @@ class _Reader:
 
     def _dropdown(self, f: FormField, raw: str) -> Any:
         choices = options(f, self.vocab, self.schema)
+        # The words the form shows (or the value a file would have), in any case and spacing:
+        # 'I gang', 'i  gang' and 'igang' are all the same choice.
+        known = {slugify(v): v for v in choices.values()} | {slugify(k): v for k, v in choices.items()}
         picked = [p.strip() for p in raw.split(", ")] if f.multiple else [raw.strip()]
         values = []
         for item in picked:
             if item in choices:
                 values.append(choices[item])
-            elif item in choices.values():
-                values.append(item)
+            elif slugify(item) in known:
+                values.append(known[slugify(item)])
             else:
                 self.problem(f, f"ukendt valg '{item}'", choose_from(item, choices))
         if f.target == "principper":
@@ -498,7 +512,8 @@ class _Reader:
                 continue
             actor = {"navn": name, "sektor": sectors[sector]}
             if len(inside) > 1:
-                kind = slugify(",".join(inside[1:]))
+                kinds = {k: k for k in ACTOR_KINDS} | {slugify(label): k for k, label in ACTOR_KINDS.items()}
+                kind = kinds.get(slugify(",".join(inside[1:])), "")
                 if kind not in ACTOR_KINDS:
                     self.problem(f, f"linje {n}: ukendt type '{', '.join(inside[1:])}'",
                                  "skriv ', gruppe' efter sektoren for en gruppe af personer, ellers intet")

@@ -21,11 +21,20 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .load import load_bank
+from .council import COUNCIL_FILE
+from .source import Source, load_yaml, read_source, read_text
 from .words import plural
 
-_MD_LINK = re.compile(r"\]\((https?://[^)\s]+)\)|<(https?://[^>\s]+)>")
+# In Markdown text: inline links and images, autolinks, and reference definitions.
+_MD_LINK = re.compile(
+    r"\]\(\s*<?(https?://[^)\s>]+)>?|<(https?://[^>\s]+)>|^ {0,3}\[[^\]]+\]:\s*<?(https?://[^\s>]+)>?",
+    re.IGNORECASE | re.MULTILINE,
+)
+_WEB = re.compile(r"^https?://\S+$", re.IGNORECASE)
+CONTENT_FOLDERS = (("stories", True), ("principles", False), ("methods", False), ("docs", True))
+"""The folders whose Markdown files are content (and whether their subfolders are too)."""
 
 
 @dataclass(frozen=True)
@@ -37,37 +46,70 @@ class LinkResult:
 
 
 def external_links(root: Path) -> dict[str, list[str]]:
-    """Every external address in stories, principles, methods and docs: url -> files."""
-    bank = load_bank(root)
+    """Every external address in every content file: url -> files.
+
+    Read from the files as written, so a file with a problem elsewhere still has its links
+    checked: every http(s) value in the front matter (``kilder[].link``, ``links[].url``,
+    ``kontakt.web``, whatever field holds one) and every link in the text of the stories,
+    principles, methods and the pages in docs/, and every http(s) value in council.yml.
+    """
     found: dict[str, list[str]] = {}
 
     def add(url: str, where: str) -> None:
-        places = found.setdefault(url, [])
+        places = found.setdefault(url.strip(), [])
         if where not in places:
             places.append(where)
 
-    for story in bank.stories:
-        for link in story.meta.links:
-            add(link.url, story.path)
-        web = story.meta.contact.web
-        if web and web.startswith(("http://", "https://")):
-            add(web, story.path)
-    entries: list[tuple[str, str]] = [(e.path, e.body) for e in bank.stories]
-    entries += [(e.path, e.body) for e in bank.principles]
-    entries += [(e.path, e.body) for e in bank.methods]
-    for path, text in entries:
-        for url in _body_links(text):
-            add(url, path)
-    docs = root / "docs"
-    for page in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
-        for url in _body_links(page.read_text(encoding="utf-8")):
-            add(url, page.relative_to(root).as_posix())
+    for folder, recursive in CONTENT_FOLDERS:
+        for file in _markdown_files(root / folder, recursive):
+            shown = file.relative_to(root).as_posix()
+            src = read_source(file, shown, front_matter_optional=folder == "docs")
+            for url in _values(src.data):
+                add(url, shown)
+            for url in _body_links(src.body):
+                add(url, shown)
+    council = root / COUNCIL_FILE
+    if council.is_file() and not council.is_symlink():
+        src = Source(COUNCIL_FILE)
+        text = read_text(src, council)
+        parsed = load_yaml(src, text, 1, "fil") if text is not None else None
+        for url in _values(parsed[1] if parsed else None):
+            add(url, COUNCIL_FILE)
     return found
+
+
+def _markdown_files(folder: Path, recursive: bool) -> list[Path]:
+    """The .md files of a content folder; hidden names and symbolic links are not content (load.py)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    found: list[Path] = []
+    for path in sorted(folder.rglob("*.md") if recursive else folder.glob("*.md")):
+        parts = path.relative_to(folder).parts
+        if any(p.startswith(".") for p in parts) or path.is_symlink() or not path.is_file():
+            continue
+        if any(parent.is_symlink() for parent in path.relative_to(folder).parents if parent != Path(".")):
+            continue
+        found.append(path)
+    return found
+
+
+def _values(data: Any) -> Iterable[str]:
+    """Every text in parsed YAML that is a web address, in order."""
+    pending = [data]
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, str):
+            if _WEB.match(node.strip()):
+                yield node.strip()
+        elif isinstance(node, dict):
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
 
 
 def _body_links(text: str) -> Iterable[str]:
     for match in _MD_LINK.finditer(text):
-        yield match.group(1) or match.group(2)
+        yield match.group(1) or match.group(2) or match.group(3)
 
 
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -202,7 +244,7 @@ def link_report(broken: list[LinkResult], checked: int) -> str:
     ]
     for result in broken:
         lines.append(f"| {result.url} | {result.status} | {', '.join(result.where)} |")
-    lines += ["", "Ret eller fjern linkene i filerne. Tjekket kører hver uge."]
+    lines += ["", f"Ret eller fjern {'linket' if len(broken) == 1 else 'linkene'} i filerne. Tjekket kører hver uge."]
     return "\n".join(lines) + "\n"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from . import safety
 from .limits import MAX_SLUG_CHARS
 from .model import (
     DRAFT,
+    PUBLICATION,
     SLUG_RE,
     Actor,
     Contact,
@@ -31,6 +33,7 @@ from .model import (
 )
 from .problems import Problem, did_you_mean
 from .source import Loc, Source, field_path, read_source
+from .validation import translate
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -40,6 +43,10 @@ _HEADING_START = re.compile(r"(#{1,6})[ \t]+")
 # The mark `videnbank ny` puts on every value a contributor still has to write. A draft may keep it
 # (so a new file passes the checker and the live preview keeps running); anything else may not.
 TODO = "UDFYLD"
+# Caught in any form a contributor may leave it: lower case, without its colon, inside a word
+# boundary ("udfyld", "Udfyld her", "UDFYLD (vælg)"), but not Danish words that merely start
+# with it ("udfylde", "udfyldt").
+TODO_MARK = re.compile(rf"(?<![^\W_]){TODO}(?![^\W_])", re.IGNORECASE)
 _TODO_FIELD = re.compile(r"^\s*(?:-\s+)?([^\s:#][^:#]*):")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -65,11 +72,15 @@ class Bank:
     check_markup: bool = True
 
 
-def load_bank(root: Path, only: list[Path] | None = None, *, check_markup: bool = True) -> Bank:
+def load_bank(
+    root: Path, only: list[Path] | None = None, *, check_markup: bool = True, memo: StoryMemo | None = None
+) -> Bank:
     """Load principles/, methods/ and stories/ under ``root``.
 
     ``only`` limits the story files that are read (the vocabularies are always read).
     ``check_markup=False`` skips the HTML and link rules of safety.py (the build's test mode only).
+    ``memo`` (a preview server's, kept between rebuilds) gives back each story file whose inputs are
+    unchanged as it was loaded before: same bytes, vocabularies, image files and rules.
     """
     bank = Bank(root, check_markup=check_markup)
     bank.principles = _load_all(bank, "principles", Principle, {})
@@ -84,7 +95,10 @@ def load_bank(root: Path, only: list[Path] | None = None, *, check_markup: bool 
     else:
         files = _story_files(bank, root / "stories")
     duplicates = _check_duplicate_slugs(bank, files)
-    stories = [s for f in files if (s := _load_one(bank, f, Story, context, _check_story_body))]
+    if memo is None:
+        stories = [s for f in files if (s := _load_one(bank, f, Story, context, _check_story_body))]
+    else:
+        stories = [s for f in files if (s := memo.load(bank, f, context))]
     stories = [s for s in stories if s.path not in duplicates]
     bank.stories = sorted(stories, key=lambda s: (s.meta.added, s.slug), reverse=True)
     if not (root / "principles").is_dir() or not bank.principles:
@@ -104,6 +118,53 @@ RESERVED_SLUGS: dict[str, frozenset[str]] = {
 the overview's numbered pages (urls.stories_page)."""
 
 _IGNORED = frozenset({"readme.md"})
+
+
+class StoryMemo:
+    """Loaded story files keyed by their inputs, for a preview server that rebuilds on every save:
+    the file's path and bytes, the vocabularies it is checked against, the rules (check_markup)
+    and the size and time of change of each image it uses. What loading found (the entry and its
+    problems) comes back for the same inputs; anything else is loaded afresh."""
+
+    def __init__(self) -> None:
+        # by file: (the key of its inputs, its entry, its problems, its images with their signatures)
+        self._found: dict[str, tuple[str, Entry[Story] | None, list[Problem], list[tuple[Path, Any]]]] = {}
+        self.hits = 0
+
+    def load(self, bank: Bank, file: Path, context: dict[str, Any]) -> Entry[Story] | None:
+        try:
+            data = file.read_bytes()
+        except OSError:
+            return _load_one(bank, file, Story, context, _check_story_body)  # it reports what it cannot read
+        vocabulary = repr(sorted(context["principles"].items())) + repr(sorted(context["methods"].items()))
+        digest = hashlib.sha256(data)
+        digest.update(f"\0{vocabulary}\0{bank.check_markup}\0{bank.root}".encode())
+        key = digest.hexdigest()
+        found = self._found.get(str(file))
+        if found is not None and found[0] == key and all(_signature(path) == seen for path, seen in found[3]):
+            self.hits += 1
+            bank.files_checked += 1
+            bank.problems.extend(found[2])
+            return found[1]
+        before = len(bank.problems)
+        entry = _load_one(bank, file, Story, context, _check_story_body)
+        problems = bank.problems[before:]
+        if entry is not None:
+            images = [safety.image_source(file, image.file) for image in entry.meta.images]
+        elif b"billeder" in data:
+            return None  # which images it uses is not known: load it again next time
+        else:
+            images = []
+        self._found[str(file)] = (key, entry, list(problems), [(path, _signature(path)) for path in images])
+        return entry
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _story_files(bank: Bank, folder: Path) -> list[Path]:
@@ -205,7 +266,7 @@ def _load_one(
             entry = Entry(slug, display, meta, src.body)
         check_body(src)
         if model is Story:
-            if entry is not None and getattr(entry.meta, "publication", DRAFT) != DRAFT:
+            if _publication(src, entry) not in {DRAFT, None}:
                 _check_todo(src, file)
             stories = bank.root / "stories"
             inside = file.is_relative_to(stories) or file.resolve().is_relative_to(_resolved(stories))
@@ -218,6 +279,16 @@ def _load_one(
             safety.check_body_limits(src)
     bank.problems.extend(src.problems)
     return entry if not src.problems else None
+
+
+def _publication(src: Source, entry: Entry[Any] | None) -> str | None:
+    """The story's publication state: from the checked front matter, or, when other fields have
+    problems, as written (so UDFYLD is reported together with them, not after they are fixed)."""
+    if entry is not None:
+        return str(getattr(entry.meta, "publication", DRAFT))
+    written = src.data.get("publicering") if isinstance(src.data, dict) else None
+    state = slugify(written) if isinstance(written, str) else None
+    return state if state in PUBLICATION else None
 
 
 def _check_slug(src: Source, file: Path, model: type[BaseModel]) -> None:
@@ -303,7 +374,7 @@ def todo_lines(text: str) -> list[tuple[int, str]]:
         if line.strip() == "---":
             in_front = n == 1
             continue
-        if TODO not in line or line.lstrip().startswith("#"):
+        if not TODO_MARK.search(line) or line.lstrip().startswith("#"):
             continue
         key = _TODO_FIELD.match(line) if in_front else None
         found.append((n, key.group(1).strip() if key else "tekst"))
@@ -399,77 +470,4 @@ _ALIASES = sorted({
 
 
 def _translate(src: Source, err: Mapping[str, Any]) -> None:
-    loc: Loc = tuple(err["loc"])
-    kind: str = err["type"]
-    ctx: dict[str, Any] = err.get("ctx") or {}
-    value = err.get("input")
-    name = field_path(loc) or "front matter"
-    last = str(loc[-1]) if loc else ""
-    shown = _short(_raw(src.data, loc, value))
-    if kind == "videnbank":
-        src.problem(loc, name, ctx["what"], ctx["fix"])
-    elif kind == "missing":
-        src.problem(loc[:-1], name, "feltet mangler", f"tilføj '{last}:' med en værdi")
-    elif kind == "extra_forbidden":
-        hint = did_you_mean(last, _ALIASES)
-        fix = hint + " ellers fjern feltet" if hint else "fjern feltet eller ret stavningen"
-        src.problem(loc, name, f"ukendt felt '{last}'", fix)
-    elif kind in {"string_type", "str_type"}:
-        src.problem(
-            loc, name, f"skal være tekst, ikke {shown}",
-            "skriv en tekst; sæt den i anførselstegn, hvis den ligner et tal eller en dato",
-        )
-    elif kind == "list_type":
-        src.problem(loc, name, "skal være en liste", "skriv hvert punkt på sin egen linje med '- ' foran")
-    elif kind in {"bool_type", "bool_parsing"}:
-        src.problem(loc, name, f"skal være ja eller nej, ikke {shown}", "skriv ja eller nej")
-    elif kind.startswith("date"):
-        src.problem(loc, name, f"{shown} er ikke en gyldig dato", "skriv datoen som ÅÅÅÅ-MM-DD, fx 2024-03-01")
-    elif kind in {"int_type", "int_parsing", "int_from_float"}:
-        src.problem(loc, name, f"skal være et helt tal, ikke {shown}", "skriv et tal, fx 3")
-    elif kind == "string_too_short" or (kind == "too_short" and isinstance(value, str)):
-        src.problem(loc, name, "må ikke være tom", "skriv en tekst efter kolon")
-    elif kind == "too_short":
-        src.problem(loc, name, "skal have mindst én værdi", "tilføj mindst ét punkt med '- ' foran")
-    elif kind in {"string_too_long", "too_long"} and isinstance(value, str):
-        src.problem(
-            loc, name, f"er for lang ({len(value)} tegn, højst {ctx.get('max_length')})", "forkort teksten"
-        )
-    elif kind == "too_long":
-        src.problem(loc, name, f"har for mange punkter (højst {ctx.get('max_length')})", "fjern nogle punkter")
-    elif kind == "string_pattern_mismatch" and last in {"url", "web"}:
-        src.problem(loc, name, f"{shown} er ikke en webadresse", "skriv hele adressen, der starter med https://")
-    elif kind == "string_pattern_mismatch" and last == "email":
-        src.problem(
-            loc, name, f"{shown} er ikke en e-mailadresse", "skriv organisationens adresse, fx kontakt@forening.dk"
-        )
-    elif kind in {"model_type", "dict_type", "model_attributes_type"}:
-        src.problem(
-            loc, name, f"skal være felter med navn og værdi, ikke {shown}",
-            "skriv felterne indrykket på linjerne under, fx '  navn: ...'",
-        )
-    elif kind == "greater_than_equal":
-        src.problem(loc, name, f"skal være mindst {ctx.get('ge')}", f"skriv et tal fra {ctx.get('ge')} og op")
-    else:
-        src.problem(
-            loc, name, f"ugyldig værdi {shown} ({err.get('msg')})", "ret værdien, så den passer til vejledningen"
-        )
-
-
-def _raw(data: Any, loc: Loc, fallback: Any) -> Any:
-    """The value as written in the file (before normalising), if ``loc`` reaches it."""
-    for part in loc:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return fallback
-    return data
-
-
-def _short(value: Any) -> str:
-    text = repr(value) if not isinstance(value, dict | list) else type(value).__name__
-    if isinstance(value, dict):
-        text = "en samling felter"
-    elif isinstance(value, list):
-        text = "en liste"
-    return text if len(text) <= 60 else text[:57] + "..."
+    translate(src, err, _ALIASES)

@@ -158,19 +158,59 @@ def _error(what: str, fix: str) -> PydanticCustomError:
     return PydanticCustomError("videnbank", "{what} — {fix}", {"what": what, "fix": fix})
 
 
-def _in_vocabulary(kind: str, folder: str) -> Any:
+def _in_vocabulary(kind: str) -> Any:
     """An after-validator checking a slug against a vocabulary passed in the context."""
 
     def check(value: str, info: ValidationInfo) -> str:
         known: dict[str, str] = (info.context or {}).get(kind, {})
         if value not in known:
-            raise _error(
-                f"ukendt {'princip' if kind == 'principles' else 'metode'} '{value}'",
-                choose_from(value, known) + f"; eller tilføj en fil i {folder}/",
-            )
+            # The vocabulary is the bank's own set: the fix points to the closest existing ones,
+            # never to adding a principle or a method.
+            if kind == "principles":
+                raise _error(f"ukendt princip '{value}'", choose_from(value, known)
+                             + "; vælg det af bankens principper, der passer bedst")
+            raise _error(f"ukendt metode '{value}'", choose_from(value, known)
+                         + "; passer ingen af dem, så fjern metoden")
         return value
 
     return AfterValidator(check)
+
+
+def _web_address(value: Any) -> Any:
+    """A link field: a whole address that starts with https:// (the guide asks for it; a reader's
+    browser and the link checker get an encrypted connection). http:// and bare host names are
+    refused with the fix. Spaces, quotes and control characters in an address are safety.py's rule."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    lowered = text.lower()
+    if lowered.startswith("https://") and len(text) > len("https://"):
+        return text
+    if lowered.startswith("http://"):
+        raise _error(
+            f"{_quoted(text)} starter med http://, som ikke er krypteret",
+            f"skriv adressen med https:// foran, fx {_quoted('https://' + text[len('http://'):])}; "
+            "virker den ikke med https://, så udelad linket",
+        )
+    if not text:
+        raise _error("adressen er tom", "skriv hele adressen, der starter med https://, eller fjern feltet")
+    if ":" in text.split("/", 1)[0] or lowered.startswith("https://"):
+        raise _error(f"{_quoted(text)} er ikke en webadresse", "skriv hele adressen, der starter med https://")
+    raise _error(
+        f"{_quoted(text)} mangler https:// foran",
+        f"skriv hele adressen, der starter med https://, fx {_quoted('https://' + text.lstrip('/'))}",
+    )
+
+
+def _quoted(text: str, limit: int = 80) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+WEB_PATTERN = r"^https://\S+$"
+"""The JSON Schema pattern of a link field (for editors and the writing page); the check is _web_address."""
+WebAddress = Annotated[
+    str, BeforeValidator(_web_address), Field(json_schema_extra={"pattern": WEB_PATTERN, "format": "uri"})
+]
 
 
 Text = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1)]
@@ -200,8 +240,8 @@ Publication = Annotated[str, *_closed(PUBLICATION)]
 CouncilRole = Annotated[str, *_closed(COUNCIL_ROLES)]
 ActorKind = Annotated[str, *_closed(ACTOR_KINDS)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
-PrincipleSlug = Annotated[str, BeforeValidator(_vocab_value), _in_vocabulary("principles", "principles")]
-MethodSlug = Annotated[str, BeforeValidator(_vocab_value), _in_vocabulary("methods", "methods")]
+PrincipleSlug = Annotated[str, BeforeValidator(_vocab_value), _in_vocabulary("principles")]
+MethodSlug = Annotated[str, BeforeValidator(_vocab_value), _in_vocabulary("methods")]
 
 
 class _Model(BaseModel):
@@ -254,7 +294,7 @@ class Reference(_Model):
     title: Text = Field(alias="titel", description="Kildens titel.")
     publisher: Text = Field(alias="udgiver", description="Hvem der har udgivet kilden, fx en kommune eller et råd.")
     year: Year | None = Field(None, alias="år", description="Året, kilden er fra. Udelad, hvis kilden ikke er dateret.")
-    link: Annotated[str, Field(pattern=r"^https?://")] | None = Field(
+    link: WebAddress | None = Field(
         None, description="Kildens adresse på nettet, der starter med https://. Udelad, hvis den ikke er online."
     )
 
@@ -295,14 +335,14 @@ class Contact(_Model):
         None, description="Organisationens fælles e-mailadresse."
     )
     phone: Text | None = Field(None, alias="telefon", description="Organisationens hovednummer.")
-    web: Annotated[Text, Field(pattern=r"^https?://")] | None = Field(
+    web: WebAddress | None = Field(
         None, description="Organisationens hjemmeside, der starter med https://."
     )
 
 
 class Link(_Model):
     title: Text = Field(alias="titel", description="Linkets tekst.")
-    url: Annotated[str, Field(pattern=r"^https?://")] = Field(description="Adressen, der starter med https://.")
+    url: WebAddress = Field(description="Adressen, der starter med https://.")
 
 
 class Image(_Model):

@@ -48,12 +48,14 @@ class Finisher:
     """Takes each built page (its address and HTML), returns it with its policy, and feeds the
     pages meant for search to Pagefind; ``finish`` writes the index."""
 
-    def __init__(self, settings: Settings, *, policy: bool = True) -> None:
+    def __init__(self, settings: Settings, *, policy: bool = True, search: bool = True) -> None:
         # Off in mkdocs serve, whose live-reload script is added after the page is made: the
         # preview server sends the policy as a header instead (preview.py).
         self.policy = csp.Policy.for_build(settings.root / csp.OVERRIDES) if policy else None
         self.search: searchindex.Indexer | None = None
-        if settings.only:
+        self.without = ("forhåndsvisning af enkelte historier: søgningen bygges ikke" if settings.only else
+                        "genopbygning af forhåndsvisningen: søgningen er den fra første byg (rebuild.py)")
+        if settings.only or not search:
             return
         try:
             self.search = searchindex.Indexer(SEARCH_EXCLUDE)
@@ -71,7 +73,7 @@ class Finisher:
             raise BuildError(problem)
         search, self.search = self.search, None
         if search is None:
-            return ["forhåndsvisning af enkelte historier: søgningen bygges ikke"]
+            return [self.without]
         release_memory()  # Pagefind's index build is the peak of the whole build: give it room
         try:
             pages = search.finish(site_dir / urls.SEARCH.rstrip("/"))

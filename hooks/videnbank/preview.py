@@ -109,7 +109,10 @@ def with_policy_header(
         policy.unknown.clear()
         headers = [(k, v) for k, v in headers if k.lower() != "content-security-policy"]
         headers.append(("Content-Security-Policy", value))
-    start_response(status, headers, exc_info)
+    if exc_info is None:
+        start_response(status, headers)
+    else:
+        start_response(status, headers, exc_info)
     return [body]
 
 

@@ -21,6 +21,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .contentrules import ClothesExtension
 from .model import slugify
 from .safety import sanitize_html
 
@@ -63,6 +64,9 @@ class Heading:
 class Rendered:
     html: str
     broken_links: list[str] = field(default_factory=list)
+    # Every site file a relative link was looked up as, and whether the site has it: the only way the
+    # result depends on anything but the text and the page's address (what a cache must compare).
+    lookups: tuple[tuple[str, bool], ...] = ()
     headings: list[Heading] = field(default_factory=list)  # the sections, h1 left out
 
 
@@ -94,12 +98,14 @@ class _State:
     src_uri: str = "index.md"
     known: Container[str] = ()
     broken: list[str] = field(default_factory=list)
+    lookups: list[tuple[str, bool]] = field(default_factory=list)
 
     def resolve(self, target: str) -> str:
         parts = urlsplit(target)
         if parts.scheme or parts.netloc or target.startswith(("/", "#", "?")) or not parts.path:
             return target
         source = posixpath.normpath(posixpath.join(posixpath.dirname(self.src_uri), parts.path))
+        self.lookups.append((source, source in self.known))
         if source not in self.known:
             if parts.path.endswith(".md") or target.startswith(("./", "../")):
                 self.broken.append(target)  # meant for a page or file here; others are not links to us
@@ -126,6 +132,7 @@ class Renderer:
             extensions=[
                 *EXTENSIONS,
                 _LinkExtension(self.state),
+                ClothesExtension(),
                 "toc",
             ],
             extension_configs={"toc": {"permalink": "#", "permalink_title": PERMALINK_TITLE, "slugify": slugify}},
@@ -134,6 +141,8 @@ class Renderer:
     def render(self, text: str, src_uri: str) -> Rendered:
         self.state.src_uri = src_uri
         self.state.broken = []
+        self.state.lookups = []
         self._md.reset()
         body = sanitize_html(self._md.convert(text))
-        return Rendered(body, self.state.broken, list(_headings(getattr(self._md, "toc_tokens", []))))
+        return Rendered(body, self.state.broken, tuple(self.state.lookups),
+                        list(_headings(getattr(self._md, "toc_tokens", []))))

@@ -36,7 +36,7 @@ from typing import Any
 import markdown
 import nh3
 
-from . import limits
+from . import contentrules, limits
 from .problems import Problem
 from .source import Loc, Source, field_path
 
@@ -253,6 +253,14 @@ def _check_line_markup(src: Source, line: int, text: str) -> None:
                 f"linket {_quote(target)} bruger adressetypen '{scheme}:', som ikke er tilladt",
                 "link kun til webadresser, der starter med https://",
             ))
+        elif found := contentrules.link_problem(target):
+            src.problems.append(Problem(src.path, line, "tekst", *found))
+    clothes = contentrules.button_problems(text)
+    if found := contentrules.admonition_problem(text):
+        clothes.append(found)
+    for match in _ATTR_LIST.finditer(text):
+        clothes += contentrules.attribute_list_problems(match.group(1))
+    src.problems += [Problem(src.path, line, "tekst", what, fix) for what, fix in clothes]
     for match in _ATTR_LIST.finditer(text):
         if _ATTR_ASSIGN.search(match.group(1)):
             src.problems.append(Problem(
@@ -419,6 +427,7 @@ def sanitize_html(fragment: str) -> str:
         link_rel=None,
         strip_comments=True,
         filter_style_properties={"text-align"},
+        attribute_filter=contentrules.attribute_filter,
     )
 
 

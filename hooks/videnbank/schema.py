@@ -223,7 +223,7 @@ def _scalar_text(node: dict[str, Any]) -> str:
     kind = node.get("type")
     if kind == "string" and node.get("format") == "date":
         return "dato ÅÅÅÅ-MM-DD"
-    if kind == "string" and str(node.get("pattern", "")).startswith("^https?"):
+    if kind == "string" and str(node.get("pattern", "")).startswith("^https"):
         return "webadresse, der starter med https://"
     if kind == "string" and "@" in str(node.get("pattern", "")):
         return "e-mailadresse"

@@ -27,17 +27,22 @@ from .derive import Catalogue
 from .evaluation import evaluate
 from .load import Entry, load_bank
 from .problems import Problem
+from .rebuild import Memo
 from .render import Heading, Renderer
 from .safety import image_source
 from .settings import Settings, Site
-from .words import plural
+from .words import plural, them
 
 EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 # Left out of the search index: listings of other stories (they would match every search), the
 # facts panel (its labels would be every story's snippet), buttons and permalinks.
+# Tables and navigation too: a snippet is made from running text, never from a jumble of cells or links.
 SEARCH_EXCLUDE = (".vb-cards", ".vb-related", ".vb-facts", ".headerlink", ".md-content__button",
-                  ".md-source-file", ".vb-compact")
+                  ".md-source-file", ".vb-compact", "table", "nav")
+# What a search result says it is: Pagefind's meta and filter "type" of the page; search.js shows
+# it with each result and puts stories first among equal matches.
+KIND_STORY, KIND_METHOD, KIND_PRINCIPLE, KIND_PAGE = "Historie", "Metode", "Princip", "Side"
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class Page:
     edit_path: str | None = None
     hide: tuple[str, ...] = ()
     search: bool = True
+    search_kind: str = KIND_PAGE
 
     @property
     def markdown(self) -> str:
@@ -70,8 +76,16 @@ class Page:
             meta["description"] = html.escape(self.description)
         if self.hide:
             meta["hide"] = list(self.hide)
-        meta["vb"] = {**self.view, "search": self.search}
+        meta["vb"] = {**self.view, "search": self.search, "search_kind": self.search_kind,
+                      "search_filter": _search_filter(self.search_kind)}
         return meta
+
+
+def _search_filter(kind: str) -> str:
+    """Pagefind's filter for the page: stories only, which search.js asks for to put them first.
+    One filter value, because Pagefind writes several in a different order each build (a hash map),
+    and the site is byte for byte the same from the same content."""
+    return f"type:{kind}" if kind == KIND_STORY else ""
 
 
 @dataclass(frozen=True)
@@ -95,11 +109,13 @@ class Plan:
         self.pages[page.src_uri] = page
 
 
-def build_plan(settings: Settings) -> Plan:
+def build_plan(settings: Settings, memo: Memo | None = None) -> Plan:
     """Load, check, derive and render the whole bank. Problems are collected in ``plan.problems``;
-    the plan's pages are only complete when there are none."""
+    the plan's pages are only complete when there are none. ``memo``: the live preview's results
+    of earlier rebuilds, keyed by their inputs (rebuild.py)."""
     plan = Plan()
-    bank = load_bank(settings.root, only=settings.only, check_markup=settings.check_markup)
+    bank = load_bank(settings.root, only=settings.only, check_markup=settings.check_markup,
+                     memo=memo.stories if memo else None)
     method_names = {m.slug: m.meta.name for m in bank.methods}
     council, council_problems = load_council(settings.root, method_names, check_markup=settings.check_markup)
     hand_written = docs.load_docs(settings.docs_dir, settings.root, check_markup=settings.check_markup)
@@ -111,7 +127,7 @@ def build_plan(settings: Settings) -> Plan:
     plan.notices = [f"rådets sammensætning: {n}" for n in notices]
     open_data = export.files(catalogue, settings.site)
     known = {f.src_uri for f in hand_written.files} | _generated_sources(catalogue, council) | set(open_data)
-    render = _Render(plan, Renderer(known))
+    render = _Render(plan, Renderer(known), memo)
 
     _content_pages(plan, catalogue, settings, render)
     _listings(plan, catalogue)
@@ -141,12 +157,12 @@ class _Render:
     """The one renderer, noting each link to a page that does not exist as a problem of the file,
     and each page's sections for its table of contents."""
 
-    def __init__(self, plan: Plan, renderer: Renderer) -> None:
-        self.plan, self.renderer = plan, renderer
+    def __init__(self, plan: Plan, renderer: Renderer, memo: Memo | None = None) -> None:
+        self.plan, self.renderer, self.memo = plan, renderer, memo
         self.headings: dict[str, list[Heading]] = {}
 
     def __call__(self, text: str, src_uri: str, path: str) -> str:
-        result = self.renderer.render(text, src_uri)
+        result = self.memo.render(self.renderer, text, src_uri) if self.memo else self.renderer.render(text, src_uri)
         self.headings[src_uri] = result.headings
         for target in result.broken_links:
             self.plan.problems.append(Problem(
@@ -165,20 +181,20 @@ def _content_pages(plan: Plan, catalogue: Catalogue, settings: Settings, render:
                            last_changed.get(story.path))
         # No edit pencil on a story: its readers are citizens, and a story changes through the
         # secretariat's review (the footer says how to reach it), not an edit on GitHub.
-        plan.add(Page(src, story.meta.title, "historie.html", view, story.meta.summary))
+        plan.add(Page(src, story.meta.title, "historie.html", view, story.meta.summary, search_kind=KIND_STORY))
         for image in story.meta.images:
             plan.assets.append(Asset(urls.story_file(story.slug, image.file.rsplit("/", 1)[-1]),
                                      source=image_source(settings.root / story.path, image.file)))
     _vocabulary_pages(plan, catalogue.principles, catalogue.by_principle, urls.principle, "princip.html",
-                      views.principle, catalogue, render)
+                      views.principle, catalogue, render, KIND_PRINCIPLE)
     _vocabulary_pages(plan, catalogue.methods, catalogue.by_method, urls.method, "metode.html",
-                      views.method, catalogue, render)
+                      views.method, catalogue, render, KIND_METHOD)
 
 
 def _vocabulary_pages(
     plan: Plan, entries: Sequence[Entry[Any]], stories: Mapping[str, Sequence[Any]], address: Callable[[str, int], str],
     template: str, make_view: Callable[[Catalogue, Any, str, int], dict[str, Any]], catalogue: Catalogue,
-    render: _Render,
+    render: _Render, kind: str,
 ) -> None:
     """A principle's or a method's page, and the numbered pages of its stories' cards."""
     for entry in entries:
@@ -186,7 +202,8 @@ def _vocabulary_pages(
         for n in range(1, views.card_pages(len(stories[entry.slug])) + 1):
             title = entry.meta.name if n == 1 else f"{entry.meta.name} – side {n}"
             plan.add(Page(urls.src_uri(address(entry.slug, n)), title, template,
-                          make_view(catalogue, entry, body, n), entry.meta.statement, entry.path))
+                          make_view(catalogue, entry, body, n), entry.meta.statement, entry.path,
+                          search_kind=kind))
 
 def _hand_written_pages(
     plan: Plan, catalogue: Catalogue, settings: Settings, hand_written: docs.Docs, render: _Render
@@ -255,7 +272,7 @@ def problem_plan(plan: Plan, settings: Settings) -> Plan:
     count = f"{plural(len(problems), 'problem', 'problemer')} i indholdet"
     view = {
         "kind": "problems", "title": "Videnbanken kan ikke vises endnu",
-        "count": f"Der er {count}. Ret dem, og gem filen: siden opdaterer sig selv.",
+        "count": f"Der er {count}. Ret {them(len(problems))}, og gem filen: siden opdaterer sig selv.",
         "problems": [{"place": f"{p.path}:{p.line}", "field": p.field, "what": p.what, "fix": p.fix}
                      for p in problems],
         "search": False,

@@ -21,7 +21,7 @@ from .derive import Catalogue, StoryEntry, actors_by_sector, card_meta, danish_d
 from .evaluation import Evaluation
 from .facets import Facet, Listing
 from .load import Entry
-from .model import NOT_INVOLVED, Method, Principle, Reference
+from .model import NOT_INVOLVED, PUBLICATION, Method, Principle, Reference
 from .settings import Site
 from .words import plural
 
@@ -62,7 +62,7 @@ def card(catalogue: Catalogue, story: StoryEntry) -> View:
         "url": urls.story(story.slug),
         "meta": card_meta(m),
         "summary": m.summary,
-        "draft": catalogue.is_draft(story),
+        "draft": catalogue.draft_label(story),
         "badges": [principle_badge(catalogue, r.slug) for r in m.principles],
     }
 
@@ -165,7 +165,7 @@ def story(
         "kind": "story",
         "title": m.title,
         "summary": m.summary,
-        "draft": catalogue.is_draft(entry),
+        "draft": catalogue.draft_label(entry),
         "body_html": body_html,
         "facts": facts(catalogue, entry),
         "images": [
@@ -243,7 +243,7 @@ def stories_page(catalogue: Catalogue, listing: Listing, facet_list: Sequence[Fa
             "action": urls.STORIES,
             "index": urls.STORIES_INDEX,
             "root": urls.HOME,
-            "card_template": {"title": "", "url": urls.HOME, "meta": "", "summary": "", "draft": True,
+            "card_template": {"title": "", "url": urls.HOME, "meta": "", "summary": "", "draft": PUBLICATION["kladde"],
                               "badges": [{"label": "", "name": "", "url": urls.HOME}]},
             "total": listing.total,
             "groups": [

@@ -221,6 +221,8 @@
     if (draft && !row[f.draft]) {
       draft.previousSibling && draft.previousSibling.nodeType === 3 && draft.previousSibling.remove();
       draft.remove();
+    } else if (draft) {
+      draft.textContent = row[f.draft];
     }
     li.querySelector("[data-vb=meta]").textContent = row[f.meta];
     li.querySelector("[data-vb=summary]").textContent = row[f.summary];

@@ -2,6 +2,9 @@
 // page load: its script, WebAssembly and index chunks come when the box gets focus or a query.
 // Keys: "/", "s" or "f" opens the search; arrow down and up move through the results; Enter
 // opens one (in the box: the first); Escape closes.
+// Each result says what it is (Pagefind's meta "type", set by the site: Historie, Metode, Princip,
+// Side). Stories come first, in their own group, then the other pages, each group by relevance
+// and with its own "Vis flere" button, so a method page stays in reach however many stories match.
 (() => {
   "use strict";
   const box = document.getElementById("vb-search");
@@ -13,10 +16,11 @@
   const toggle = document.getElementById("__search");
   const text = form.dataset;
   const PAGE = 10;
+  const FIRST = 5; // results per group before "Vis flere"
+  const STORY = "Historie";
   const bundle = new URL(text.bundle, document.baseURI);
   let pagefind = null;
-  let shown = 0;
-  let found = [];
+  let groups = [];
   let latest = Promise.resolve();
   let generation = 0;
   let timer = 0;
@@ -70,46 +74,60 @@
     a.href = data.url;
     const article = document.createElement("article");
     article.className = "md-search-result__article md-typeset";
+    const kind = document.createElement("p");
+    kind.className = "vb-search-kind";
+    kind.textContent = (data.meta && data.meta.type) || "Side";
     const title = document.createElement("h1");
     title.textContent = (data.meta && data.meta.title) || data.url;
-    article.append(title, excerpt(data.excerpt || ""));
+    article.append(kind, title, excerpt(data.excerpt || ""));
     a.append(article);
     li.append(a);
     return li;
   }
 
-  function moreButton() {
+  function moreButton(group) {
     const li = document.createElement("li");
     li.className = "md-search-result__item vb-search-more";
     const button = document.createElement("button");
     button.type = "button";
     button.className = "md-search-result__link";
-    button.textContent = `Vis flere resultater (${found.length - shown} til)`;
+    button.textContent = `${group.more} (${group.found.length - group.data.length} til)`;
     button.addEventListener("click", async () => {
-      const first = shown;
-      await showMore(generation);
-      const next = links()[first];
-      if (next) next.focus();
+      const first = group.data.length;
+      await showMore(group, generation, PAGE);
+      const next = group.items[first];
+      if (next) next.querySelector("a").focus();
     });
     li.append(button);
     return li;
   }
 
-  async function showMore(mine, fresh = false) {
-    const page = await Promise.all(found.slice(shown, shown + PAGE).map((r) => r.data()));
+  function render() {
+    const items = [];
+    for (const group of groups) {
+      if (!group.found.length) continue;
+      const head = document.createElement("li");
+      head.className = "md-search-result__item vb-search-group";
+      head.textContent = `${group.name} (${group.found.length.toLocaleString("da-DK")})`;
+      items.push(head);
+      group.items = group.data.map(item);
+      items.push(...group.items);
+      if (group.data.length < group.found.length) items.push(moreButton(group));
+    }
+    list.replaceChildren(...items);
+  }
+
+  async function showMore(group, mine, size) {
+    const next = await Promise.all(group.found.slice(group.data.length, group.data.length + size).map((r) => r.data()));
     if (mine !== generation) return;
-    if (fresh) list.replaceChildren();
-    list.querySelector(".vb-search-more")?.remove();
-    for (const data of page) list.append(item(data));
-    shown += page.length;
-    if (shown < found.length) list.append(moreButton());
+    group.data.push(...next);
+    render();
   }
 
   async function search(term) {
     const mine = ++generation;
     if (!term.trim()) {
-      found = [];
-      shown = 0;
+      groups = [];
       list.replaceChildren();
       list.dataset.term = "";
       meta.textContent = text.resultPlaceholder;
@@ -123,13 +141,17 @@
       meta.textContent = text.failed;
       return;
     }
-    const result = await pf.search(term);
+    const [all, stories] = await Promise.all([pf.search(term), pf.search(term, { filters: { type: STORY } })]);
     if (mine !== generation) return;
-    found = result.results;
-    shown = 0;
-    await showMore(mine, true);
+    const isStory = new Set(stories.results.map((r) => r.id));
+    groups = [
+      { name: "Historier", more: "Vis flere historier", found: stories.results, data: [], items: [] },
+      { name: "Andre sider", more: "Vis flere sider", data: [], items: [],
+        found: all.results.filter((r) => !isStory.has(r.id)) },
+    ];
+    await Promise.all(groups.map((group) => showMore(group, mine, FIRST)));
     if (mine !== generation) return;
-    meta.textContent = count(found.length);
+    meta.textContent = count(all.results.length);
     list.dataset.term = term; // which query the list shows (the tests wait for it)
   }
 
