@@ -61,7 +61,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         plan = build.plan = site.problem_plan(plan, build.settings)
     config.nav = site.prune_nav(config.nav, plan)
     try:  # Pagefind starts now and indexes each page as it is written
-        build.finisher = postbuild.Finisher(build.settings, policy=not _serving, search=not _memo or _memo.searching)
+        build.finisher = postbuild.Finisher(build.settings, plan, policy=not _serving, memo=_memo)
     except postbuild.BuildError as e:
         raise PluginError(str(e)) from None
     for line in site.summary(plan, build.settings):

@@ -30,7 +30,7 @@ TEST_ADDRESSES = {
     "VIDENBANK_TILGAENGELIGHEDSERKLAERING": "https://www.was.digst.dk/app/videnbank-example",
     # Who stands behind the site: a strict build stops without them (settings.py).
     "VIDENBANK_UDGIVER": "Sekretariatet for Testrådet",
-    "VIDENBANK_SEKRETARIAT_EMAIL": "videnbank@example.dk",
+    "VIDENBANK_SEKRETARIAT_EMAIL": "sekretariat@videnbank.example.dk",
     "VIDENBANK_REPO_URL": "https://github.com/samskabelse/videnbank",
 }
 SITE_PARTS = ("mkdocs.yml", "council.yml", "docs", "stories", "principles", "methods", "overrides", "hooks")
@@ -178,7 +178,7 @@ def browser() -> Iterator[Browser]:
 
 # Every page type of a built site, for the browser tests of accessibility, privacy and XSS.
 PAGE_TYPES = ("forside", "historie", "historier", "princip", "principper", "metode",
-              "raadet", "evaluering", "bidrag", "404")
+              "raadet", "evaluering", "bidrag", "skriv", "404")
 
 
 def page_type_path(site: Path, kind: str) -> str | None:
@@ -190,7 +190,7 @@ def page_type_path(site: Path, kind: str) -> str | None:
 
     fixed = {"forside": "index.html", "historier": "historier/index.html", "principper": "principper/index.html",
              "raadet": "raadet/index.html", "evaluering": "evaluering/index.html", "bidrag": "bidrag/index.html",
-             "404": "404.html"}
+             "skriv": "bidrag/skriv/index.html", "404": "404.html"}
     if kind in fixed:
         return fixed[kind].removesuffix("index.html") if (site / fixed[kind]).is_file() else None
     folder = {"historie": "historier", "princip": "principper", "metode": "metoder"}[kind]

@@ -98,3 +98,12 @@ def test_the_cycle_finder_finds_a_cycle_hidden_in_a_function(tmp_path: Path) -> 
     assert _cycle(_imports_of(tmp_path)) == []
     (tmp_path / "c.py").write_text("import videnbank.a\n", encoding="utf-8")
     assert _cycle(_imports_of(tmp_path)) == ["a", "b", "c", "a"]
+
+
+def test_one_markdown_configuration() -> None:
+    """Only render.py sets up Python-Markdown: pages, the checker's rendered pass and the open
+    data's summaries all go through render.Renderer (others may only define extensions for it)."""
+    setup = re.compile(r"\bmarkdown\.(Markdown|markdown)\(|^\s*from markdown import .*\bMarkdown\b",
+                       re.MULTILINE)
+    found = sorted(p.name for p in (REPO / "hooks").rglob("*.py") if setup.search(p.read_text(encoding="utf-8")))
+    assert found == ["render.py"]

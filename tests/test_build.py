@@ -283,7 +283,7 @@ def test_the_repository_comes_from_github_actions_and_the_site_says_who_stands_b
     for address in ("", "historier/", "om/", "data/", "evaluering/"):
         footer = html(site, address).select_one("footer")
         assert "Udgivet af Sekretariatet for Testrådet" in footer.get_text(" ")
-        assert footer.find("a", href="mailto:videnbank@example.dk") is not None
+        assert footer.find("a", href="mailto:sekretariat@videnbank.example.dk") is not None
         licence = footer.find("a", rel="license")
         assert licence.get_text() == "CC BY 4.0" and "creativecommons.org/licenses/by/4.0" in licence["href"]
     about = html(site, "om/")

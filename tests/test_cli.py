@@ -26,7 +26,7 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import REPO, build_ok, copy_site, html, serve_on_loopback, write_tree
+from conftest import REPO, build_ok, copy_site, html, run_build, serve_on_loopback, write_tree
 from videnbank import docs, linkcheck, preview, schema
 from videnbank.cli import main
 from videnbank.load import STORY_SECTIONS, load_bank
@@ -867,3 +867,32 @@ def test_a_very_long_title_gives_a_file_name_within_the_slug_limit(tmp_path: Pat
     slug = file_slug(title)
     assert 0 < len(slug) <= MAX_SLUG_CHARS and not slug.endswith("-") and slug.startswith("et-meget-langt")
     assert file_slug("Kort titel") == "kort-titel"
+
+
+def test_tjek_finds_the_dead_links_the_build_finds_at_the_files_line(site: Path, tmp_path: Path) -> None:
+    """tjek runs the build's own checks without building: a link to a page that does not exist, in a
+    story and in docs/, is named by tjek (also from its cache) and by the build, at the line in the file."""
+    story = site / "stories" / "faaborg-midtfyn-civilsamfundspolitik.md"
+    text = story.read_text(encoding="utf-8").rstrip("\n") + "\n\nLæs også [den anden historie](../findes-ikke.md).\n"
+    story.write_text(text, encoding="utf-8")
+    story_line = len(text.splitlines())
+    page = site / "docs" / "om.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page_line = len(lines) // 2 + 1
+    lines.insert(page_line - 1, "Se [siden om noget](noget-andet.md).")
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = [
+        f"docs/om.md:{page_line}: tekst: linket 'noget-andet.md' peger på en side, der ikke findes",
+        f"stories/faaborg-midtfyn-civilsamfundspolitik.md:{story_line}: tekst: linket '../findes-ikke.md' "
+        "peger på en side, der ikke findes",
+    ]
+    for attempt in ("fresh", "from the cache"):
+        result = run(site, "tjek")
+        assert result.exit_code == 1, attempt
+        found = [line for line in result.output.splitlines() if "peger på en side" in line]
+        assert [line.split(" — ")[0] for line in found] == expected, attempt
+        assert "2 problemer" in result.output, attempt
+    built = run_build(site, tmp_path / "out")
+    assert built.returncode != 0
+    for line in expected:
+        assert line in built.stdout + built.stderr

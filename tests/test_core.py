@@ -10,9 +10,10 @@ from pathlib import Path
 from conftest import FIXTURES, REPO, write_tree
 from videnbank.derive import Catalogue, actors_by_sector, danish_date, period_text
 from videnbank.load import load_bank
-from videnbank.model import Story, slugify
+from videnbank.model import Story
 from videnbank.problems import Problem, choose_from, did_you_mean, report
 from videnbank.render import Renderer
+from videnbank.slugs import slugify
 from videnbank.source import read_source
 
 GOOD = """---

@@ -20,9 +20,9 @@ from conftest import REPO, TEST_ADDRESSES, copy_site, html, write_tree
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
 # Files an engine adds by itself, outside our content: compared sets leave these out.
-ENGINE_EXTRAS = {
-    "mkdocs": {"sitemap.xml.gz"},
-    "properdocs": {"sitemap.xml.gz"},
+ENGINE_EXTRAS: dict[str, set[str]] = {
+    "mkdocs": set(),
+    "properdocs": set(),
     # Zensical always writes its own search index; the bank turns that search off (Pagefind is
     # the search), which leaves an index with no items.
     "zensical": {"search.json"},
@@ -36,29 +36,42 @@ SAMPLE = (
     "metoder/borgermoede/", "metoder/fremtidsvaerksted/",
 )
 CSP = 'http-equiv="Content-Security-Policy"'
+OPEN_DATA = ("data/historier.json", "data/historier.schema.json", "data/historier.csv", "historier/index.json",
+             "sitemap.xml", "sitemap.xml.gz")
 
 
-def videnbank(*args: str, root: Path = REPO) -> subprocess.CompletedProcess[str]:
+def videnbank(*args: str, root: Path = REPO, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real `videnbank` command of this environment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIDENBANK_")}
-    env.update({"NO_MKDOCS_2_WARNING": "1", **TEST_ADDRESSES})
+    env.update({"NO_MKDOCS_2_WARNING": "1", **TEST_ADDRESSES, **(extra or {})})
     script = Path(sys.executable).parent / "videnbank"
     command = [str(script)] if script.exists() else [shutil.which("videnbank") or "videnbank"]
     return subprocess.run([*command, "--rod", str(root), *args], capture_output=True, text=True,
                           env=env, cwd=root, timeout=600, check=False)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The shipped bank built by each engine."""
+def _build_all(tmp_path_factory: pytest.TempPathFactory, extra: dict[str, str] | None = None) -> dict[str, Path]:
     sites = {}
     for engine in ENGINES:
         out = tmp_path_factory.mktemp(engine) / "site"
-        result = videnbank("byg", "--motor", engine, "-d", str(out))
+        result = videnbank("byg", "--motor", engine, "-d", str(out), extra=extra)
         assert result.returncode == 0, f"{engine}:\n{result.stdout}{result.stderr}"
         assert f"Sitet er bygget med {engine}" in result.stdout
         sites[engine] = out
     return sites
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The shipped bank built by each engine."""
+    return _build_all(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def built_without_slash(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The same, with the site's address written without its trailing slash."""
+    bare = TEST_ADDRESSES["VIDENBANK_SITE_URL"].rstrip("/")
+    return _build_all(tmp_path_factory, {"VIDENBANK_SITE_URL": bare})
 
 
 def _files(site: Path, engine: str) -> set[str]:
@@ -170,6 +183,38 @@ def test_refuses_to_build_over_the_bank(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "videnbankens mappe" in result.stderr
     assert (root / "mkdocs.yml").is_file()
+
+
+def _open_data(site: Path) -> dict[str, bytes]:
+    """The open data and the files made for machines: JSON, CSV, feeds, the filter's index, the sitemap."""
+    files = [*OPEN_DATA, *(p.relative_to(site).as_posix() for p in sorted((site / "feeds").rglob("*")) if p.is_file())]
+    return {name: (site / name).read_bytes() for name in files}
+
+
+def _json_ld(site: Path, address: str) -> str:
+    script = html(site, address).find("script", type="application/ld+json")
+    assert isinstance(script, Tag), address
+    return script.get_text()
+
+
+def test_open_data_byte_for_byte_on_every_engine_with_and_without_the_slash(
+    built: dict[str, Path], built_without_slash: dict[str, Path],
+) -> None:
+    reference = _open_data(built["mkdocs"])
+    assert len([n for n in reference if n.startswith("feeds/") and n.endswith(".xml")]) > 3
+    base = TEST_ADDRESSES["VIDENBANK_SITE_URL"]
+    story = f"{base}historier/folkemoedet-i-silkeborg/".encode()
+    for name in ("data/historier.json", "feeds/historier.xml", "sitemap.xml"):
+        assert story in reference[name], name
+        assert base.rstrip("/").encode() + b"historier" not in reference[name], name
+    json_ld = _json_ld(built["mkdocs"], "historier/folkemoedet-i-silkeborg/")
+    assert story.decode() in json_ld
+    for sites in (built, built_without_slash):
+        for engine, site in sites.items():
+            found = _open_data(site)
+            assert found.keys() == reference.keys(), engine
+            assert [n for n in found if found[n] != reference[n]] == [], engine
+            assert _json_ld(site, "historier/folkemoedet-i-silkeborg/") == json_ld, engine
 
 
 TOC_PAGES = ("om/", "startguide/", "evaluering/", "data/", "raadet/", "historier/faaborg-midtfyn-civilsamfundspolitik/")

@@ -4,6 +4,7 @@ traceback (hypothesis); the golden bad inputs are many; two builds of the same c
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import shutil
 from pathlib import Path
@@ -105,9 +106,8 @@ def _digests(site: Path) -> dict[str, str]:
 
 
 def test_two_builds_of_the_same_content_are_byte_identical(tmp_path: Path) -> None:
-    """MkDocs writes the build date into sitemap.xml (<lastmod>) and sitemap.xml.gz (gzip header), so
-    builds on different days differ there, unless SOURCE_DATE_EPOCH fixes the date. Everything else
-    depends on the content only. The two builds run in two processes, so hash order differs too."""
+    """Everything depends on the content only (the sitemap too: the finish writes it from the plan,
+    without dates). The two builds run in two processes, so hash order differs too."""
     for attempt in range(2):
         day = dt.datetime.now(dt.UTC).date()
         first = _digests(build_ok(REPO, tmp_path / f"a{attempt}"))
@@ -119,11 +119,14 @@ def test_two_builds_of_the_same_content_are_byte_identical(tmp_path: Path) -> No
     assert [name for name in first if first[name] != second[name]] == []
 
 
-def test_source_date_epoch_fixes_the_build_date(tmp_path: Path) -> None:
-    site = build_ok(REPO, tmp_path / "site", env={"SOURCE_DATE_EPOCH": "946684800"})  # 2000-01-01
+def test_the_sitemap_carries_no_build_date(tmp_path: Path) -> None:
+    """MkDocs would write the build date into sitemap.xml (<lastmod>) and sitemap.xml.gz (gzip
+    header); the finish replaces both with the plan's sitemap, which has no date."""
+    site = build_ok(REPO, tmp_path / "site")
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert "<lastmod>2000-01-01</lastmod>" in sitemap
-    assert dt.datetime.now(dt.UTC).date().isoformat() not in sitemap
+    assert "<lastmod>" not in sitemap and dt.datetime.now(dt.UTC).date().isoformat() not in sitemap
+    assert sitemap.count("<loc>https://videnbank.example.dk/") == len(list(site.rglob("index.html")))
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode("utf-8") == sitemap
 
 
 @pytest.mark.parametrize("cases_file", ["golden/bad_stories.yml", "xss/vectors.yml"])

@@ -19,7 +19,8 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, REPO, build_ok, copy_site, html, write_tree
 from videnbank.load import load_bank
-from videnbank.safety import MAX_IMAGE_BYTES, html_problem, sanitize_html
+from videnbank.render import html_problem, sanitize_html
+from videnbank.safety import MAX_IMAGE_BYTES
 
 CORPUS: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "xss" / "vectors.yml").read_text(encoding="utf-8"))
 VECTORS: list[dict[str, Any]] = CORPUS["vectors"]
@@ -356,3 +357,12 @@ def test_code_span_scan_is_linear_on_a_run_of_backticks() -> None:
         assert without_code_spans("x" + "`" * n) == "x" + "`" * n
         assert without_code_spans("x" + " `" * n)  # many runs of one backtick: each pair is a span
     assert time.process_time() - start < 0.5
+
+
+def test_a_link_urllib_cannot_read_is_rendered_not_a_traceback() -> None:
+    """'http://[x' is no address urllib can split (ValueError); the page still renders, without it."""
+    from videnbank.render import Renderer
+
+    for text in ("[a](http://[x)", "[a](//[x)", "[a]: http://[x\n\n[a]"):
+        rendered = Renderer().render(text, "historier/x/index.md")
+        assert ">a</a></p>" in rendered.html and rendered.broken_links == []

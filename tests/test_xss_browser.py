@@ -208,6 +208,10 @@ def _search(query: str) -> Any:
 def _filter(page: Page) -> None:
     if not page.query_selector("#vb-filter"):
         pytest.fail("the overview has no filter form (#vb-filter)")
+    toggle = page.query_selector("#vb-filter-toggle")  # the form folds behind "Filtrér" (historier.html)
+    if toggle is not None and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+        page.wait_for_selector("#vb-filter input[type=checkbox]", state="visible")
     for box in page.query_selector_all("#vb-filter input[type=checkbox]")[:2]:
         box.check()
     page.wait_for_function("() => /passer/.test(document.getElementById('vb-filter-status').textContent)")

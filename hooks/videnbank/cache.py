@@ -28,16 +28,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import export, urls
+from .config import CONFIG_FILE, read_config
 from .council import COUNCIL_FILE, load_council
 from .docs import load_docs
-from .load import Bank, _story_files, load_bank
-from .model import WAITING
+from .load import Bank, Entry, _story_files, load_bank
+from .model import PUBLISHED, WAITING, Method, Principle, Story
 from .problems import Problem
+from .render import Renderer, broken, line_of
 from .safety import image_source
+from .schema import Vocabulary
+from .settings import settings_from
+from .site import doc_text, known_sources, link_problem
 
 CACHE_DIR = (".cache", "videnbank")
 CACHE_FILE = "tjek.json"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class CheckedStory:
     path: str
     publication: str | None = None
     title: str | None = None
+    links: tuple[tuple[str, int], ...] = ()  # links to the site's own pages, with their lines (Entry.links)
 
 
 @dataclass
@@ -58,6 +65,7 @@ class Checked:
     problems: list[Problem] = field(default_factory=list)
     stories: list[CheckedStory] = field(default_factory=list)
     methods: dict[str, str] = field(default_factory=dict)
+    vocabulary: list[Entry[Any]] = field(default_factory=list)  # the principles and the methods, loaded
     files_checked: int = 0
     from_cache: int = 0
 
@@ -112,7 +120,8 @@ class Cache:
                 return None
             problems = [Problem(str(p), int(line), str(f), str(what), str(fix))
                         for p, line, f, what, fix in entry["problems"]]
-            story = CheckedStory(path, _text_or_none(entry["publication"]), _text_or_none(entry["title"]))
+            links = tuple((str(target), int(line)) for target, line in entry["links"])
+            story = CheckedStory(path, _text_or_none(entry["publication"]), _text_or_none(entry["title"]), links)
         except (KeyError, TypeError, ValueError, IndexError):
             return None
         return problems, story
@@ -127,6 +136,7 @@ class Cache:
             "problems": [[p.path, p.line, p.field, p.what, p.fix] for p in problems],
             "publication": story.publication if story else None,
             "title": story.title if story else None,
+            "links": [list(link) for link in story.links] if story else [],
         }
 
     def save(self, keep: set[str] | None = None) -> None:
@@ -153,7 +163,8 @@ def check_bank(root: Path, only: list[Path] | None = None, *, use_cache: bool = 
     """Check the principles, the methods and the story files (all, or ``only``), with every story
     that is unchanged since it was last checked taken from the cache."""
     vocabulary = load_bank(root, only=[])
-    checked = Checked(root, methods={m.slug: m.meta.name for m in vocabulary.methods})
+    checked = Checked(root, methods={m.slug: m.meta.name for m in vocabulary.methods},
+                      vocabulary=[*vocabulary.principles, *vocabulary.methods])
     # Listing the folder reports what cannot be a story file (a symbolic link, ...) in vocabulary.problems.
     files = only if only is not None else _story_files(vocabulary, root / "stories")
     paths = [_relative(root, f) for f in files]
@@ -196,7 +207,7 @@ def check_bank(root: Path, only: list[Path] | None = None, *, use_cache: bool = 
             assert path is not None
             problems = by_path.get(path, [])
             entry = entries.get(path)
-            story = CheckedStory(path, entry.meta.publication, entry.meta.title) if entry else None
+            story = _checked(entry) if entry else None
             results[path] = (problems, story)
             if path not in digests:
                 continue
@@ -221,10 +232,15 @@ def check_bank(root: Path, only: list[Path] | None = None, *, use_cache: bool = 
 def _uncached(root: Path, only: list[Path] | None, checked: Checked) -> Checked:
     bank = load_bank(root, only=only)
     checked.problems = list(bank.problems)
-    checked.stories = [CheckedStory(s.path, s.meta.publication, s.meta.title) for s in bank.stories]
+    checked.stories = [_checked(s) for s in bank.stories]
     checked.methods = {m.slug: m.meta.name for m in bank.methods}
+    checked.vocabulary = [*bank.principles, *bank.methods]
     checked.files_checked = bank.files_checked
     return checked
+
+
+def _checked(entry: Entry[Story]) -> CheckedStory:
+    return CheckedStory(entry.path, entry.meta.publication, entry.meta.title, entry.links)
 
 
 def _relative(root: Path, file: Path) -> str | None:
@@ -233,11 +249,33 @@ def _relative(root: Path, file: Path) -> str | None:
 
 
 def other_problems(root: Path, checked: Checked) -> list[Problem]:
-    """The problems of the content files that are not stories: council.yml and the pages in docs/."""
-    _, council_problems = load_council(root, checked.methods)
-    pages = load_docs(root / "docs", root)
+    """What the build finds beyond the story files, found without building: the problems of
+    council.yml and the pages in docs/, and every link to a page or file of the site that does not
+    exist, in a published story, a principle, a method or a page in docs/ (at its line in the file).
+    The set of pages comes from the site plan's own list (``site.known_sources``)."""
+    settings = settings_from(read_config(root / CONFIG_FILE), {})
+    council, problems = load_council(root, checked.methods)
+    pages = load_docs(settings.docs_dir, root)
     checked.files_checked += sum(1 for f in pages.files if f.src_uri.endswith(".md")) + (root / COUNCIL_FILE).is_file()
-    return council_problems + pages.problems
+    problems += pages.problems
+    principles = [e for e in checked.vocabulary if isinstance(e.meta, Principle)]
+    methods = [e for e in checked.vocabulary if isinstance(e.meta, Method)]
+    published = [s for s in checked.stories if s.publication == PUBLISHED]
+    known = known_sources([Path(s.path).stem for s in published], [p.slug for p in principles],
+                          [m.slug for m in methods], council is not None, [f.src_uri for f in pages.files],
+                          export.file_names(p.slug for p in principles))
+    linked = [(s.path, urls.story(Path(s.path).stem), s.links) for s in published]
+    linked += [(p.path, urls.principle(p.slug), p.links) for p in principles]
+    linked += [(m.path, urls.method(m.slug), m.links) for m in methods]
+    for path, address, links in linked:
+        problems += [link_problem(path, line, target) for target, line in links
+                     if broken(target, urls.src_uri(address), known)]
+    renderer = Renderer(known)
+    vocabulary = Vocabulary({p.slug: p.meta.name for p in principles}, {m.slug: m.meta.name for m in methods})
+    for doc in pages.pages:
+        for target in renderer.render(doc_text(doc, settings.repository, vocabulary), doc.src_uri).broken_links:
+            problems.append(link_problem(doc.path, doc.body_line + line_of(doc.body, target) - 1, target))
+    return problems
 
 
 def waiting_for_review(checked: Checked) -> dict[str, list[tuple[str, str]]]:

@@ -45,6 +45,7 @@ class DocPage:
     template: str = PAGE_TEMPLATE
     description: str = ""
     hide: tuple[str, ...] = ()
+    body_line: int = 1  # the file's line where the body starts
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ def _allowed_file(out: Docs, file: Path, src_uri: str, display: str) -> bool:
         return False
 
     address = address_of(src_uri)
+    if (found := safety.deceptive_character(src_uri, invisible=True) or safety.address_problem(src_uri)) is not None:
+        return refuse(f"filnavnet indeholder {found}", "giv filen et navn med bogstaver, tal og -, fx rapport-2024.pdf")
     if (taken := urls.reserved(address)) is not None:
         shown = "forsiden" if address == "" else f"/{address}"
         return refuse(f"filen ville få adressen {shown}, som videnbanken selv bruger til {RESERVED_WHAT[taken]}",
@@ -169,7 +172,7 @@ def _load_page(out: Docs, file: Path, src_uri: str, display: str, check_markup: 
     if src.problems:
         return None
     return DocPage(src_uri, display, str(title or file.stem), body, str(template), str(description or ""),
-                   tuple(hide))
+                   tuple(hide), src.body_line)
 
 
 def repository_links(repository: str | None) -> str:
@@ -185,3 +188,9 @@ def repository_links(repository: str | None) -> str:
         f"[repository]: {repository}",
         "",
     ])
+
+
+def write_link(address: str) -> str:
+    """The link definition ``[skriv]`` for the writing page "Skriv en historie", which docs/bidrag.md
+    (and so CONTRIBUTING.md) points to: relative on the site, absolute in CONTRIBUTING.md."""
+    return f"\n[skriv]: {address}\n"

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from . import postbuild, site
+from . import postbuild, site, urls
 from .config import read_config
 from .problems import report
 from .settings import config_problem, settings_from
@@ -61,6 +61,8 @@ def build(
         return
     config = read_config(config_file)
     config["strict"] = strict
+    if config.get("site_url"):  # as MkDocs reads it: the engine's own links (canonical) join it too
+        config["site_url"] = urls.site_root(config["site_url"])
     if problem := config_problem(config, environment):
         raise EngineError(problem)
     settings = settings_from(config, environment)
@@ -87,7 +89,7 @@ def build(
                   "-d", str(site_dir)], environment, work)
     say("» Søgning og sikkerhedspolitik")
     try:
-        for line in postbuild.finish_site(site_dir, settings):
+        for line in postbuild.finish_site(site_dir, settings, plan):
             say(f"  {line}")
     except postbuild.BuildError as e:
         raise EngineError(str(e)) from None

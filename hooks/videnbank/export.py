@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Literal
 
-import markdown
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import urls
 from .derive import Catalogue, StoryEntry
 from .model import Method, Principle, Reference, Story
+from .render import Renderer
 from .settings import Site
 
 FORMAT_VERSION = 1
@@ -249,24 +249,37 @@ def _kind(node: dict[str, Any], defs: dict[str, Any]) -> str:
 
 
 class _Text(HTMLParser):
+    """The text of rendered HTML, without the headings' permalinks."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.skip = 0  # inside a permalink (<a class="headerlink">)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.skip or (tag == "a" and "headerlink" in (dict(attrs).get("class") or "").split()):
+            self.skip += tag == "a"
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip and tag == "a":
+            self.skip -= 1
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self.skip:
+            self.parts.append(data)
 
 
-_markdown = markdown.Markdown()
+_renderer = Renderer()
 
 
 @functools.lru_cache(maxsize=16384)
 def plain_text(text: str) -> str:
-    """Markdown (or plain text) as one line of plain text: no markup, entities resolved."""
-    # One Markdown instance and a cache: building a Markdown() costs about 1 ms, and each summary
-    # is needed three times (JSON, CSV, feed) for each of thousands of stories.
+    """Markdown (or plain text) as one line of plain text: no markup, entities resolved. Rendered
+    with the site's own Markdown (render.Renderer), as the pages are."""
+    # One renderer and a cache: building a Markdown() costs about 1 ms, and each summary is needed
+    # three times (JSON, CSV, feed) for each of thousands of stories.
     parser = _Text()
-    parser.feed(_markdown.reset().convert(text))
+    parser.feed(_renderer.render(text, "index.md").html)
     parser.close()
     return " ".join("".join(parser.parts).split())
 
@@ -428,6 +441,11 @@ def feeds(catalogue: Catalogue, site: Site) -> list[Feed]:
     return [Feed(SITE_FEED, f"{site.name}: alle historier")] + [
         Feed(principle_feed(p.slug), f"{site.name}: {p.meta.name}") for p in catalogue.principles
     ]
+
+
+def file_names(principles: Iterable[str]) -> list[str]:
+    """The paths of the open-data files ``files`` makes, from the principles' slugs alone."""
+    return [JSON_FILE, SCHEMA_FILE, CSV_FILE, SITE_FEED, *(principle_feed(p) for p in principles)]
 
 
 def files(catalogue: Catalogue, site: Site) -> dict[str, bytes]:

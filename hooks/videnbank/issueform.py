@@ -129,7 +129,8 @@ class Submission:
 # --- the form ----------------------------------------------------------------------------------
 
 
-def _docs(schema: dict[str, Any]) -> dict[str, FieldDoc]:
+def field_docs(schema: dict[str, Any]) -> dict[str, FieldDoc]:
+    """Every documented field of ``schema`` by its path (``kontakt.email``)."""
     return {d.path: d for d in walk(fields(schema))}
 
 
@@ -141,7 +142,7 @@ def options(form_field: FormField, vocab: Vocabulary, schema: dict[str, Any]) ->
         return {_option(name): slug for slug, name in vocab.principles.items()}
     if form_field.target == "metoder":
         return {_option(name): slug for slug, name in vocab.methods.items()}
-    doc = _docs(schema)[form_field.target]
+    doc = field_docs(schema)[form_field.target]
     values = _enum(doc.node)
     labels = _VALUE_LABELS.get(form_field.target, {})
     return {_option(labels.get(v, v)): v for v in values}
@@ -161,9 +162,22 @@ def _option(text: str) -> str:
     return text.replace(",", "")
 
 
+def help_text(form_field: FormField, docs: dict[str, FieldDoc]) -> str:
+    """The help under a field's label: the schema's description and the form's hint. A list is
+    asked for as lines or choices, so the file-oriented description does not fit it. The issue
+    form and the writing page (writing.py) show the same text."""
+    doc = docs.get(form_field.target)
+    # A list is asked for as lines or choices, and a choice by its options in words, so the
+    # file-oriented description (which names the values written in a file) does not fit.
+    in_list = doc is not None and (doc.is_list or "[]" in doc.path)
+    choice = form_field.kind in {"dropdown", "checkboxes"}
+    own = doc.description if doc and not in_list and not choice else ""
+    return " ".join(p for p in (own, form_field.hint) if p)
+
+
 def issue_form(vocab: Vocabulary) -> dict[str, Any]:
     schema = story_schema(vocab)
-    docs = _docs(schema)
+    docs = field_docs(schema)
     body: list[dict[str, Any]] = [{
         "type": "markdown",
         "attributes": {"value": (
@@ -174,13 +188,7 @@ def issue_form(vocab: Vocabulary) -> dict[str, Any]:
         )},
     }]
     for form_field in FORM:
-        doc = docs.get(form_field.target)
-        # A list is asked for as lines or choices, and a choice by its options in words, so the
-        # file-oriented description (which names the values written in a file) does not fit.
-        in_list = doc is not None and (doc.is_list or "[]" in doc.path)
-        choice = form_field.kind in {"dropdown", "checkboxes"}
-        own = doc.description if doc and not in_list and not choice else ""
-        description = " ".join(p for p in (own, form_field.hint) if p)
+        description = help_text(form_field, docs)
         attributes: dict[str, Any] = {"label": form_field.label}
         if description:
             attributes["description"] = description

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import os
@@ -59,6 +60,8 @@ class Entry(Generic[M]):
     path: str
     meta: M
     body: str
+    body_line: int = 1  # the file's line where the body starts
+    links: tuple[tuple[str, int], ...] = ()  # links to the site's own pages, with their file lines (Source.links)
 
 
 @dataclass
@@ -278,7 +281,9 @@ def _load_one(
         else:
             safety.check_body_limits(src)
     bank.problems.extend(src.problems)
-    return entry if not src.problems else None
+    if entry is None or src.problems:
+        return None
+    return dataclasses.replace(entry, body_line=src.body_line, links=tuple(src.links))
 
 
 def _publication(src: Source, entry: Entry[Any] | None) -> str | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any, Self
 
@@ -27,6 +26,7 @@ from pydantic_core import PydanticCustomError
 from .limits import MAX_SLUG_CHARS, MIN_YEAR
 from .problems import choose_from
 from .safety import MAX_IMAGE_BYTES
+from .slugs import slugify as slugify  # re-exported: vocabulary values and file names use it
 
 # The closed vocabularies' values, by name: code compares with these names, never with the words.
 PUBLIC_SECTOR = "offentlig"
@@ -76,19 +76,8 @@ COUNCIL_ROLES: dict[str, str] = {
     NOT_INVOLVED: "Ikke involveret",
 }
 
-# One Danish transliteration for every slug and heading anchor (æ → ae, ø → oe, å → aa; capitals
-# too, as slugify lowercases first); any other letter loses its accent (é → e, ü → u).
-_TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ö": "oe", "ä": "ae", "ß": "ss"})
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-
-
-def slugify(value: str, separator: str = "-") -> str:
-    """A slug or a heading's anchor: 'Ny velfærd på Ærø' -> 'ny-velfaerd-paa-aeroe'. The signature is
-    Python-Markdown's toc ``slugify``, so file names, vocabulary values and anchors agree."""
-    text = unicodedata.normalize("NFKD", value.strip().lower().translate(_TRANSLIT))
-    text = text.encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", separator, text).strip(separator)
 
 
 def file_slug(title: str) -> str:
@@ -329,9 +318,15 @@ class Results(_Model):
     evaluated: YesNo = Field(False, alias="evalueret", description="Er resultaterne evalueret? ja/nej.")
 
 
+def _matching(pattern: str) -> Any:
+    """A pattern the checker holds and the JSON Schema shows: pydantic leaves the pattern of a field
+    with a before-validator (``Text``) out of the schema, so it is given to the schema as well."""
+    return Field(pattern=pattern, json_schema_extra={"pattern": pattern})
+
+
 class Contact(_Model):
     organisation: Text = Field(description="Organisationen, man kan kontakte. Aldrig en privatpersons oplysninger.")
-    email: Annotated[Text, Field(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")] | None = Field(
+    email: Annotated[Text, _matching(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")] | None = Field(
         None, description="Organisationens fælles e-mailadresse."
     )
     phone: Text | None = Field(None, alias="telefon", description="Organisationens hovednummer.")

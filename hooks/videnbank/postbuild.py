@@ -1,5 +1,5 @@
 """What every engine's build shares after the pages are made: the finish on the built pages
-(search index, security policy). Settings are read before the build, in ``settings``.
+(search index, security policy, sitemap). Settings are read before the build, in ``settings``.
 
 The MkDocs hook feeds each page to a ``Finisher`` as it is written; for ProperDocs and Zensical,
 ``finish_site`` does the same over the finished folder.
@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import gzip
 import re
 from pathlib import Path
 
 from . import csp, searchindex, urls
+from .rebuild import Memo
 from .settings import Settings
-from .site import SEARCH_EXCLUDE
+from .site import SEARCH_EXCLUDE, Plan, sitemap
 from .words import plural
 
 
@@ -48,7 +50,12 @@ class Finisher:
     """Takes each built page (its address and HTML), returns it with its policy, and feeds the
     pages meant for search to Pagefind; ``finish`` writes the index."""
 
-    def __init__(self, settings: Settings, *, policy: bool = True, search: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, plan: Plan | None = None, *, policy: bool = True, memo: Memo | None = None
+    ) -> None:
+        # The plan's sitemap, written over the engine's own (not for a preview of problems).
+        self.sitemap = sitemap(plan, settings) if plan is not None and plan.catalogue is not None else None
+        search = memo is None or memo.searching  # a rebuild of the preview keeps the first build's search
         # Off in mkdocs serve, whose live-reload script is added after the page is made: the
         # preview server sends the policy as a header instead (preview.py).
         self.policy = csp.Policy.for_build(settings.root / csp.OVERRIDES) if policy else None
@@ -71,6 +78,8 @@ class Finisher:
         if self.policy is not None and (problem := self.policy.problem()):
             self.close()
             raise BuildError(problem)
+        if self.sitemap is not None:
+            write_sitemap(site_dir, self.sitemap)
         search, self.search = self.search, None
         if search is None:
             return [self.without]
@@ -98,9 +107,16 @@ def release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def finish_site(site_dir: Path, settings: Settings) -> list[str]:
+def write_sitemap(site_dir: Path, text: str) -> None:
+    """sitemap.xml and sitemap.xml.gz (no time in the gzip header: the same bytes every build)."""
+    data = text.encode("utf-8")
+    (site_dir / "sitemap.xml").write_bytes(data)
+    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
+
+
+def finish_site(site_dir: Path, settings: Settings, plan: Plan | None = None) -> list[str]:
     """The finish for an engine without hooks: every HTML page in the built folder."""
-    finisher = Finisher(settings)
+    finisher = Finisher(settings, plan)
     try:
         for file in sorted(site_dir.rglob("*.html")):
             relative = file.relative_to(site_dir).as_posix()

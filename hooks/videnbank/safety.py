@@ -12,10 +12,11 @@ Contributed content is untrusted. The checker rejects, with file, line and a fix
 - images that are missing, not a raster image, larger than ``MAX_IMAGE_BYTES``, outside
   ``stories/``, or shown without ``samtykke: ja`` (an image may show a person).
 
-The line rules give precise lines; a second pass renders the text with Python-Markdown (what
-MkDocs uses) and looks at the HTML it really produces, so a trick the line rules miss is still
-caught. ``sanitize_html`` is the last line of defence: the site build runs it on every
-rendered story, so even text that passed a weakened checker cannot run a script.
+The line rules give precise lines; a second pass renders the text with the site's own renderer
+(``render.Renderer``, the one Markdown configuration) and looks at the HTML it really produces,
+before sanitising, so a trick the line rules miss is still caught. ``render.sanitize_html`` is
+the last line of defence: every rendered page passes it, so even text that passed a weakened
+checker cannot run a script.
 
 Whether a story *names* a private person cannot be decided by a program: the reviewer checks
 that, and the contributor states it with ``samtykke: ja``.
@@ -25,19 +26,15 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import html
 import math
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import markdown
-import nh3
-
 from . import contentrules, limits
 from .problems import Problem
+from .render import SCHEME, Renderer, html_problem, line_of, unsafe_scheme
 from .source import Loc, Source, field_path
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -51,27 +48,6 @@ IMAGE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".webp": ("WebP", (b"RIFF",)),
     ".avif": ("AVIF", (b"ftypavif", b"ftypavis")),
 }
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-
-# What Python-Markdown (with the extensions MkDocs and mkdocs.yml use) produces; nothing else
-# survives sanitising. No script, style, iframe, object, embed, form, svg or math.
-ALLOWED_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt",
-    "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
-    "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-})
-ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
-    "*": {"id", "class", "title"},
-    "a": {"href"},
-    "img": {"src", "alt", "width", "height"},
-    "ol": {"start"},
-    "th": {"align", "style"},
-    "td": {"align", "style"},
-    "abbr": set(),
-}
-_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite"})
-_MARKDOWN_EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "admonition"]
 
 _FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})")
 _TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9:-]*(?=[\s/>]|$)|/[A-Za-z]|!|\?)")
@@ -81,8 +57,6 @@ _REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^\s<>]*)>")
 _ATTR_LIST = re.compile(r"\{:?([^{}\n]*)\}")
 _ATTR_ASSIGN = re.compile(r"(?:^|\s)([^\s=.#]+)\s*=")
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 
 _CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})[- ]?\d{4}(?![\d-])")
 _PHONE = re.compile(
@@ -200,7 +174,7 @@ def check_body_markup(src: Source, *, local_images: bool = False) -> None:
         _check_line_markup(src, line, text)
         if "![" in text:
             _check_line_images(src, line, text, local_images)
-    if len(src.problems) == before and (found := rendered_markup_problem(src.body)):
+    if len(src.problems) == before and (found := _rendered_pass(src)):
         src.problems.append(Problem(
             src.path, src.body_line, "tekst", f"teksten giver HTML, som ikke er tilladt ({found})",
             "skriv teksten med almindelig Markdown uden HTML, og link kun til https://-adresser",
@@ -229,7 +203,7 @@ def _check_line_images(src: Source, line: int, text: str, local_images: bool) ->
         return
     for match in _INLINE_TARGET.finditer(text[text.index("!["):]):
         target = match.group(1).lower()
-        if _SCHEME.match(target) or target.startswith("//"):
+        if SCHEME.match(target) or target.startswith("//"):
             src.problems.append(Problem(
                 src.path, line, "tekst", f"billedet {_quote(match.group(1))} ligger på en anden server",
                 "læg billedfilen i docs/ og henvis til den med en relativ sti, fx billeder/navn.jpg",
@@ -267,15 +241,6 @@ def _check_line_markup(src: Source, line: int, text: str) -> None:
                 src.path, line, "tekst", f"attributter i {_quote(match.group(0))} er ikke tilladt",
                 "fjern {...}; kun klasser (.navn) og id'er (#navn) må stå i krøllede parenteser",
             ))
-
-
-def unsafe_scheme(target: str) -> str | None:
-    """The scheme of a link target if it is not http, https, mailto or tel, as a browser reads it."""
-    text = _INVISIBLE.sub("", html.unescape(target)).lower()
-    match = _SCHEME.match(text)
-    if match and match.group(1) not in SAFE_SCHEMES:
-        return match.group(1)
-    return None
 
 
 def _text_lines(src: Source) -> Iterator[tuple[int, str]]:
@@ -356,79 +321,31 @@ def without_code_spans(text: str) -> str:
     return "".join(out)
 
 
-class _Audit(HTMLParser):
-    """Collects the first thing in rendered HTML that the sanitiser would remove."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: str | None = None
-
-    def _note(self, what: str) -> None:
-        self.found = self.found or what
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self._note(f"elementet <{tag}>")
-        allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set())
-        for name, value in attrs:
-            if name not in allowed:
-                self._note(f"attributten {name} på <{tag}>")
-            if name in _URL_ATTRIBUTES and value and (scheme := unsafe_scheme(value)):
-                self._note(f"en {scheme}:-adresse på <{tag}>")
-
-    def handle_comment(self, data: str) -> None:
-        self._note("en HTML-kommentar")
-
-    def handle_pi(self, data: str) -> None:
-        self._note("en HTML-instruktion")
-
-    def unknown_decl(self, data: str) -> None:
-        self._note("en HTML-erklæring")
-
-    def handle_decl(self, decl: str) -> None:
-        self._note("en HTML-erklæring")
-
-
-_renderer = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS)
-# Without any of these, Python-Markdown with _MARKDOWN_EXTENSIONS makes no link, image, raw HTML,
-# entity or attribute list: nothing the audit could find. Rendering costs about 1 ms a story, and
-# most stories have none of them, which matters at thousands of stories.
+# Without any of these, the site's Markdown makes no link, image, raw HTML, entity or attribute
+# list: nothing the audit could find. Rendering costs about 1 ms a story, and most stories have
+# none of them, which matters at thousands of stories.
 _MARKUP_CHARS = re.compile(r"[<&\[{]")
+_renderer = Renderer(defuse=False)  # the site's rendering before the content rules defuse it
+
+
+def _rendered_pass(src: Source) -> str | None:
+    """``rendered_markup_problem`` of the body; the links to the site's own pages it rendered go to ``src.links``."""
+    found = rendered_markup_problem(src.body)
+    if _MARKUP_CHARS.search(src.body):
+        src.links = [(t, src.body_line + line_of(src.body, t) - 1) for t in _renderer.state.broken]
+    return found
 
 
 def rendered_markup_problem(body: str) -> str | None:
-    """What, if anything, Python-Markdown would put into the page that plain Markdown cannot make."""
+    """What, if anything, the site's own rendering (render.Renderer, before sanitising) would put
+    into the page that plain Markdown cannot make."""
     if not _MARKUP_CHARS.search(body):
         return None
-    _renderer.reset()
     try:
-        rendered = _renderer.convert(body)
+        rendered = _renderer.unsanitised(body)
     except Exception as e:  # Python-Markdown can fail on pathological input; that is a problem too
         return f"Markdown kan ikke læses: {type(e).__name__}"
     return html_problem(rendered)
-
-
-def html_problem(fragment: str) -> str | None:
-    """The first thing in an HTML fragment that ``sanitize_html`` would remove, if any."""
-    audit = _Audit()
-    audit.feed(fragment)
-    audit.close()
-    return audit.found
-
-
-def sanitize_html(fragment: str) -> str:
-    """Remove everything from rendered HTML that plain Markdown does not make: scripts, event
-    attributes, styles (but table alignment), frames, forms, and non-web link targets."""
-    return nh3.clean(
-        fragment,
-        tags=set(ALLOWED_TAGS),
-        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(SAFE_SCHEMES),
-        link_rel=None,
-        strip_comments=True,
-        filter_style_properties={"text-align"},
-        attribute_filter=contentrules.attribute_filter,
-    )
 
 
 def check_personal_data(src: Source) -> None:
@@ -499,7 +416,7 @@ def _check_image(
     src: Source, loc: Loc, name: str, story_file: Path, stories_root: Path, names: dict[str, int]
 ) -> None:
     field = field_path(loc)
-    if _SCHEME.match(name.lower()) or name.startswith("//"):
+    if SCHEME.match(name.lower()) or name.startswith("//"):
         src.problem(
             loc, field, f"{_quote(name)} er en webadresse; billedet skal ligge som fil i videnbanken",
             "læg billedfilen i stories/, fx stories/billeder/navn.jpg, og skriv stien relativt til historien",

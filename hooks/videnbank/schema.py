@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .docs import GUIDE_MARKER, GUIDE_ONLY, repository_links
+from .docs import GUIDE_MARKER, GUIDE_ONLY, repository_links, write_link
 from .load import REQUIRED_SECTIONS, STORY_SECTIONS, TODO, load_bank
 from .model import DRAFT, PARTIAL_DATE_RE, Story
 
@@ -286,8 +286,9 @@ def contributing_text(root: Path) -> str:
     )
     guide = render_guide(source, story_schema(vocabulary(root))).replace(GUIDE_ONLY + "\n", "")
     # Read on GitHub, beside the repository's own pages: '../..' from blob/main/CONTRIBUTING.md is
-    # the repository, whichever it is (a copy in another municipality's account too).
-    return head + guide + repository_links(GITHUB_RELATIVE)
+    # the repository, whichever it is (a copy in another municipality's account too); the writing
+    # page's link points at the section that names the page.
+    return head + guide + repository_links(GITHUB_RELATIVE) + write_link("#send-en-historie")
 
 
 # --- the template for a new story -------------------------------------------------------------

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import urls
+
 # mkdocs serve (./dev serve): drafts shown, clearly marked.
 PREVIEW_ENV = "VIDENBANK_KLADDER"
 # Preview of single stories (videnbank vis): only these files (os.pathsep-separated), drafts shown.
@@ -26,7 +28,7 @@ UNSAFE_TEST_ENV = "VIDENBANK_USIKKER_TEST"
 SITE_URL_ENV = "VIDENBANK_SITE_URL"
 STATEMENT_ENV = "VIDENBANK_TILGAENGELIGHEDSERKLAERING"
 # Who stands behind the site (footer, /om/): the publisher's name and the secretariat's e-mail
-# address (also where the writing page sends a story). Or extra.udgiver / extra.sekretariat_email.
+# address (also where the writing page, /bidrag/skriv/, mails a story to). Or extra.udgiver / extra.sekretariat_email.
 PUBLISHER_ENV = "VIDENBANK_UDGIVER"
 SECRETARIAT_EMAIL_ENV = "VIDENBANK_SEKRETARIAT_EMAIL"
 # The repository's address (edit links, the issue form, the pull-request guide); in GitHub Actions
@@ -52,7 +54,8 @@ class Site:
     licence: Licence | None = None
 
     def link(self, path: str = "") -> str:
-        return self.url + path
+        """``path`` (an address of the site) as an absolute address."""
+        return urls.absolute(self.url, path)
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ def settings_from(config: Mapping[str, Any], env: Mapping[str, str]) -> Settings
     root = Path(config["config_file_path"]).resolve().parent
     only = [root / p for p in env.get(ONLY_ENV, "").split(":") if p] or None
     extra = config.get("extra") or {}
-    about = Site(config["site_name"], config.get("site_url") or "/", licence(extra.get("licens")))
+    about = Site(config["site_name"], urls.site_root(config.get("site_url") or ""), licence(extra.get("licens")))
     repository = repository_url(config, env)
     return Settings(
         root=root, site=about, docs_dir=Path(config["docs_dir"]),

@@ -13,22 +13,24 @@ import dataclasses
 import datetime as dt
 import html
 import json
+import posixpath
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import yaml
 
-from . import docs, export, facets, gitdates, schema, startguide, urls, views
-from .council import COUNCIL_FILE, Council, composition_notices, load_council
+from . import docs, export, facets, gitdates, schema, startguide, urls, views, writing
+from .council import COUNCIL_FILE, composition_notices, load_council
 from .derive import Catalogue
 from .evaluation import evaluate
 from .load import Entry, load_bank
 from .problems import Problem
 from .rebuild import Memo
-from .render import Heading, Renderer
+from .render import Heading, Renderer, address_of, line_of
 from .safety import image_source
 from .settings import Settings, Site
 from .words import plural, them
@@ -126,7 +128,9 @@ def build_plan(settings: Settings, memo: Memo | None = None) -> Plan:
     notices = composition_notices(council) if council else []
     plan.notices = [f"rådets sammensætning: {n}" for n in notices]
     open_data = export.files(catalogue, settings.site)
-    known = {f.src_uri for f in hand_written.files} | _generated_sources(catalogue, council) | set(open_data)
+    known = known_sources([s.slug for s in catalogue.stories], [p.slug for p in catalogue.principles],
+                          [m.slug for m in catalogue.methods], council is not None,
+                          [f.src_uri for f in hand_written.files], open_data)
     render = _Render(plan, Renderer(known), memo)
 
     _content_pages(plan, catalogue, settings, render)
@@ -142,6 +146,12 @@ def build_plan(settings: Settings, memo: Memo | None = None) -> Plan:
     plan.add(Page(guide_src, "Startguide: principper og metoder", "startguide.html",
                   {"kind": "startguide", "title": "Startguide: principper og metoder",
                    "body_html": render(startguide.markdown(catalogue), guide_src, "startguide")}))
+    vocabulary = schema.Vocabulary({p.slug: p.meta.name for p in catalogue.principles},
+                                   {m.slug: m.meta.name for m in catalogue.methods})
+    plan.add(Page(urls.src_uri(urls.WRITE), writing.TITLE, "skriv.html",
+                  writing.view(vocabulary, secretariat_email=settings.secretariat_email,
+                               repository=settings.repository),
+                  writing.DESCRIPTION, search=False))
     _hand_written_pages(plan, catalogue, settings, hand_written, render)
     _on_every_page(plan, catalogue, settings, render.headings)
     plan.assets += [Asset(src, content) for src, content in open_data.items()]
@@ -153,22 +163,27 @@ def build_plan(settings: Settings, memo: Memo | None = None) -> Plan:
     return plan
 
 
+def link_problem(path: str, line: int, target: str) -> Problem:
+    """A link to a page or file of the site that does not exist (the build and ``tjek`` say the same)."""
+    return Problem(path, line, "tekst", f"linket '{target}' peger på en side, der ikke findes",
+                   "ret linket, så det peger på en fil i docs/ eller en side, videnbanken laver")
+
+
 class _Render:
     """The one renderer, noting each link to a page that does not exist as a problem of the file,
-    and each page's sections for its table of contents."""
+    at the line of the file (``first_line``: where the body starts; ``body``: the text as written,
+    when ``text`` has more added to it); and each page's sections for its table of contents."""
 
     def __init__(self, plan: Plan, renderer: Renderer, memo: Memo | None = None) -> None:
         self.plan, self.renderer, self.memo = plan, renderer, memo
         self.headings: dict[str, list[Heading]] = {}
 
-    def __call__(self, text: str, src_uri: str, path: str) -> str:
+    def __call__(self, text: str, src_uri: str, path: str, first_line: int = 1, body: str | None = None) -> str:
         result = self.memo.render(self.renderer, text, src_uri) if self.memo else self.renderer.render(text, src_uri)
         self.headings[src_uri] = result.headings
         for target in result.broken_links:
-            self.plan.problems.append(Problem(
-                path, _line_of(text, target), "tekst", f"linket '{target}' peger på en side, der ikke findes",
-                "ret linket, så det peger på en fil i docs/ eller en side, videnbanken laver",
-            ))
+            line = first_line + line_of(text if body is None else body, target) - 1
+            self.plan.problems.append(link_problem(path, line, target))
         return result.html
 
 
@@ -177,7 +192,7 @@ def _content_pages(plan: Plan, catalogue: Catalogue, settings: Settings, render:
     last_changed = gitdates.last_changed(settings.root)
     for story in catalogue.stories:
         src = urls.src_uri(urls.story(story.slug))
-        view = views.story(catalogue, story, settings.site, render(story.body, src, story.path),
+        view = views.story(catalogue, story, settings.site, render(story.body, src, story.path, story.body_line),
                            last_changed.get(story.path))
         # No edit pencil on a story: its readers are citizens, and a story changes through the
         # secretariat's review (the footer says how to reach it), not an edit on GitHub.
@@ -198,12 +213,22 @@ def _vocabulary_pages(
 ) -> None:
     """A principle's or a method's page, and the numbered pages of its stories' cards."""
     for entry in entries:
-        body = render(entry.body, urls.src_uri(address(entry.slug, 1)), entry.path)
+        body = render(entry.body, urls.src_uri(address(entry.slug, 1)), entry.path, entry.body_line)
         for n in range(1, views.card_pages(len(stories[entry.slug])) + 1):
             title = entry.meta.name if n == 1 else f"{entry.meta.name} – side {n}"
             plan.add(Page(urls.src_uri(address(entry.slug, n)), title, template,
                           make_view(catalogue, entry, body, n), entry.meta.statement, entry.path,
                           search_kind=kind))
+
+def doc_text(doc: docs.DocPage, repository: str | None, vocabulary: schema.Vocabulary) -> str:
+    """The Markdown a page in docs/ is rendered from: its body, the repository's link definitions,
+    and the field table where the guide asks for it."""
+    to_write = posixpath.relpath(urls.src_uri(urls.WRITE), posixpath.dirname(doc.src_uri) or ".")
+    text = doc.body + docs.repository_links(repository) + docs.write_link(to_write)
+    if docs.GUIDE_MARKER in text:
+        text = schema.render_guide(text, schema.story_schema(vocabulary))
+    return text
+
 
 def _hand_written_pages(
     plan: Plan, catalogue: Catalogue, settings: Settings, hand_written: docs.Docs, render: _Render
@@ -212,10 +237,7 @@ def _hand_written_pages(
     vocabulary = schema.Vocabulary({p.slug: p.meta.name for p in catalogue.principles},
                                    {m.slug: m.meta.name for m in catalogue.methods})
     for doc in hand_written.pages:
-        text = doc.body + docs.repository_links(settings.repository)
-        if docs.GUIDE_MARKER in text:
-            text = schema.render_guide(text, schema.story_schema(vocabulary))
-        body = render(text, doc.src_uri, doc.path)
+        body = render(doc_text(doc, settings.repository, vocabulary), doc.src_uri, doc.path, doc.body_line, doc.body)
         view: dict[str, Any] = {"kind": "page", "title": doc.title, "body_html": body}
         if doc.template == "forside.html":
             view = views.home(catalogue, body)
@@ -298,7 +320,7 @@ def summary(plan: Plan, settings: Settings) -> Iterator[str]:
         return
     if settings.only:
         for story in catalogue.stories:
-            yield f"forhåndsvisning: {urls.absolute(settings.site.url, urls.story(story.slug))}"
+            yield f"forhåndsvisning: {settings.site.link(urls.story(story.slug))}"
     if catalogue.hidden:
         state = "vises som kladder (forhåndsvisning)" if catalogue.preview else "udgives ikke endnu"
         yield f"{plural(len(catalogue.hidden), 'historie', 'historier')} {state}: " + ", ".join(
@@ -321,6 +343,16 @@ def who(settings: Settings) -> dict[str, Any]:
     }
 
 
+def sitemap(plan: Plan, settings: Settings) -> str:
+    """sitemap.xml: every page of the plan, by its absolute address, in address order. Written by
+    the finish for every engine (each engine's own sitemap differs in order and dates); no dates,
+    so the same content gives the same file."""
+    addresses = sorted(address_of(src) for src in plan.pages)
+    entries = "".join(f"  <url><loc>{xml_escape(settings.site.link(a))}</loc></url>\n" for a in addresses)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n')
+
+
 def principles_credit(catalogue: Catalogue) -> str:
     """The footer's credit line, from the principle files: where the bank's principles come from."""
     found = list(dict.fromkeys(p.meta.source for p in catalogue.principles if p.meta.source))
@@ -341,18 +373,23 @@ def _listings(plan: Plan, catalogue: Catalogue) -> None:
                   search=False))
 
 
-def _generated_sources(catalogue: Catalogue, council: Council | None) -> set[str]:
-    """The source names of the pages this plan makes, for links from hand-written pages."""
-    addresses = [urls.STORIES, urls.PRINCIPLES, urls.METHODS, urls.EVALUATION, urls.STARTGUIDE]
-    addresses += [urls.story(s.slug) for s in catalogue.stories]
-    addresses += [urls.principle(p.slug) for p in catalogue.principles]
-    addresses += [urls.method(m.slug) for m in catalogue.methods]
-    if council is not None:
+def known_sources(
+    stories: Iterable[str], principles: Iterable[str], methods: Iterable[str], council: bool,
+    hand_written: Iterable[str], open_data: Iterable[str],
+) -> set[str]:
+    """Every source name a link in a page may point at: the pages this plan makes (from the slugs
+    of the visible stories, the principles and the methods), the files in docs/ and the open data.
+    The build and ``tjek`` resolve links against the same set."""
+    addresses = [urls.STORIES, urls.PRINCIPLES, urls.METHODS, urls.EVALUATION, urls.STARTGUIDE, urls.WRITE]
+    addresses += [urls.story(s) for s in stories]
+    addresses += [urls.principle(p) for p in principles]
+    addresses += [urls.method(m) for m in methods]
+    if council:
         addresses.append(urls.COUNCIL)
     sources = {urls.src_uri(a) for a in addresses}
     # Also written as '<folder>/x.md' (the usual MkDocs spelling), besides '<folder>/x/index.md'.
     sources |= {urls.src_uri(a)[: -len("/index.md")] + ".md" for a in addresses if a}
-    return sources
+    return sources | set(hand_written) | set(open_data)
 
 
 def _data_view(catalogue: Catalogue, site: Site) -> dict[str, Any]:
@@ -375,11 +412,6 @@ def _data_view(catalogue: Catalogue, site: Site) -> dict[str, Any]:
         "sections": {"felter": "Felterne i historier.json", "kolonner": "Kolonnerne i historier.csv",
                      "kortnavne": "Principper og metoder med kortnavne", "vilkaar": "Omfang og vilkår"},
     }
-
-
-def _line_of(text: str, needle: str) -> int:
-    index = text.find(needle)
-    return text.count("\n", 0, index) + 1 if index >= 0 else 1
 
 
 # Characters YAML does not allow raw (PyYAML's reader); JSON leaves them unescaped.

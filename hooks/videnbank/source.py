@@ -51,6 +51,10 @@ class Source:
     problems: list[Problem] = field(default_factory=list)
     refused: bool = False
     """True when the file was not parsed at all (unreadable, too large, not UTF-8, too-long lines)."""
+    links: list[tuple[str, int]] = field(default_factory=list)
+    """The body's links to the site's own pages and files (relative, e.g. ``../x.md``), each with
+    its line in the file: found by the checker's rendered pass, resolved against the site's pages
+    by ``tjek`` and by the build alike."""
 
     def line_of(self, loc: Loc) -> int:
         """The line of the deepest known part of ``loc``; line 1 if nothing matches."""

@@ -20,6 +20,9 @@ DATA_SCHEMA = "data/historier.schema.json"
 DATA_CSV = "data/historier.csv"
 SITE_FEED = "feeds/historier.xml"
 SEARCH = "pagefind/"
+CONTRIBUTE = "bidrag/"
+WRITE = "bidrag/skriv/"
+ISSUE_TEMPLATE = "historie.yml"
 DATA = "data/"
 FEEDS = "feeds/"
 ASSETS = "assets/"  # the theme's and our scripts, styles and icons (overrides/assets)
@@ -67,7 +70,7 @@ def principle_feed(slug: str) -> str:
 # Addresses the bank and the engines make themselves: no file in docs/ may take one, or it would
 # replace a page, the open data, a feed, a script or the search (docs.check_address).
 RESERVED_FOLDERS = (STORIES, PRINCIPLES, METHODS, COUNCIL, EVALUATION, STARTGUIDE, DATA, FEEDS, ASSETS, SEARCH,
-                    "search/")
+                    WRITE, "search/")
 RESERVED_FILES = (NOT_FOUND, "sitemap.xml", "sitemap.xml.gz", "search.json")
 HAND_WRITTEN = (DATA,)
 """Reserved folders whose own page (and only that) is a hand-written page in docs/ (docs/data.md)."""
@@ -82,6 +85,12 @@ def reserved(address: str) -> str | None:
     return next((folder for folder in RESERVED_FOLDERS if address.startswith(folder)), None)
 
 
+def issue_form(repository: str) -> str:
+    """The repository's new-issue address with the form 'Indsend en historie' chosen; the writing
+    page adds ``&title=…&<field id>=…`` to fill it in."""
+    return f"{repository.rstrip('/')}/issues/new?template={ISSUE_TEMPLATE}"
+
+
 def src_uri(address: str) -> str:
     """The source file that MkDocs (use_directory_urls) turns into ``address``: 'a/b/' -> 'a/b.md',
     'a/' -> 'a/index.md', '' -> 'index.md'; a file address is its own source."""
@@ -92,9 +101,16 @@ def src_uri(address: str) -> str:
     return f"{address}index.md"
 
 
+def site_root(url: str) -> str:
+    """The public site address as every join expects it: ending in one '/' ('https://x.dk' and
+    'https://x.dk/' both give 'https://x.dk/'; no address gives '/')."""
+    return url.rstrip("/") + "/"
+
+
 def absolute(base: str, address: str) -> str:
-    """``address`` under the public site address ``base``."""
-    return base.rstrip("/") + "/" + address
+    """``address`` under the public site address ``base``, with or without its trailing '/': the
+    one place an absolute address is joined (open data, feeds, JSON-LD, the sitemap)."""
+    return site_root(base) + address
 
 
 _LINK_SCHEMES = ("https:", "mailto:")

@@ -147,7 +147,7 @@ def story(
         ],
         "contributor": [{"@type": "Organization", "name": a.name} for a in m.actors],
         "sourceOrganization": {"@type": "Organization", "name": m.contact.organisation},
-        "isPartOf": {"@type": "WebSite", "name": site.name, "url": site.url},
+        "isPartOf": {"@type": "WebSite", "name": site.name, "url": site.link()},
     }
     if m.municipality:
         jsonld["spatialCoverage"] = {"@type": "Place", "name": m.municipality}
