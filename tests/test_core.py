@@ -87,7 +87,9 @@ def test_line_numbers_follow_the_file(tmp_path: Path) -> None:
 def test_body_line_is_counted_after_front_matter(tmp_path: Path) -> None:
     file = write_tree(tmp_path, {"a.md": "---\ntitel: x\n---\n\nTekst\n"}) / "a.md"
     src = read_source(file, "a.md")
-    assert src.data == {"titel": "x"} and src.body == "Tekst\n" and src.body_line == 4
+    # The body starts at 'Tekst' (line 5): the blank line after '---' is not part of it, so a
+    # problem in the body is named at the file's own line (it was one line early).
+    assert src.data == {"titel": "x"} and src.body == "Tekst\n" and src.body_line == 5
     assert src.line_of(("titel",)) == 2
 
 
