@@ -107,3 +107,29 @@ def test_one_markdown_configuration() -> None:
                        re.MULTILINE)
     found = sorted(p.name for p in (REPO / "hooks").rglob("*.py") if setup.search(p.read_text(encoding="utf-8")))
     assert found == ["render.py"]
+
+
+def test_one_list_of_pages() -> None:
+    """The preview of problems shows its list at every first page the real site has (drafts shown,
+    as in the preview), and the menu keeps exactly the pages the plan makes: one list of pages."""
+    from videnbank import config, settings, site
+    from videnbank.problems import Problem
+
+    configured = config.read_config(REPO / "mkdocs.yml")
+    preview = settings.settings_from(configured, {settings.PREVIEW_ENV: "1"})
+    plan = site.build_plan(preview)
+    assert plan.problems == []
+    first_pages = {src for src in plan.pages if "/side/" not in src}
+    shown = site.problem_plan(site.Plan(problems=[Problem("x.md", 1, "tekst", "noget", "ret det")]), preview)
+    assert set(shown.pages) == first_pages
+    menu = configured["nav"]
+    assert site.prune_nav(menu, plan) == menu  # every page the menu names is made
+    without_council = site.Plan(pages={k: v for k, v in plan.pages.items() if not k.startswith("raadet/")})
+    assert len(site.prune_nav(menu, without_council)) == len(menu) - 1
+
+
+def test_the_readme_names_every_module_of_the_core() -> None:
+    row = next(line for line in (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+               if line.startswith("| `hooks/videnbank/`"))
+    modules = {p.stem for p in (REPO / "hooks" / "videnbank").glob("*.py")} - {"__init__"}
+    assert sorted(m for m in modules if f"`{m}`" not in row) == []

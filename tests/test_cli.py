@@ -836,7 +836,12 @@ def test_links_refuses_redirects_to_internal_addresses_and_other_schemes(site: P
      ("192.168.1.1", False), ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False),
      ("224.0.0.1", False), ("255.255.255.255", False), ("::1", False), ("fe80::1", False), ("fc00::1", False),
      ("::ffff:127.0.0.1", False), ("::ffff:10.0.0.1", False), ("::", False),
-     ("93.184.215.14", True), ("2a00:1450:4001:82b::200e", True), ("::ffff:93.184.215.14", True)],
+     # IPv4 carried in IPv6 (compatible, NAT64, 6to4, translated), and deprecated site-local (issue 17).
+     ("::7f00:1", False), ("64:ff9b::7f00:1", False), ("2002:7f00:1::", False), ("::ffff:0:7f00:1", False),
+     ("fec0::1", False), ("64:ff9b::a00:1", False), ("2002:a00:1::", False), ("64:ff9b:1::5db8:d70e", False),
+     ("2001::1", False), ("2001:db8::1", False), ("ff0e::1", False),
+     ("93.184.215.14", True), ("2a00:1450:4001:82b::200e", True), ("::ffff:93.184.215.14", True),
+     ("64:ff9b::5db8:d70e", True), ("2002:5db8:d70e::1", True)],
 )
 def test_only_public_addresses_are_allowed(address: str, allowed: bool) -> None:
     assert linkcheck.address_allowed(ipaddress.ip_address(address)) is allowed

@@ -246,3 +246,31 @@ def test_every_page_with_sections_has_a_table_of_contents_and_a_skip_link(
         sections = {str(h["id"]) for h in article.select("h2[id]") if not str(h["id"]).startswith("vb-")}
         assert sections <= {i for i, _ in entries}, (
             f"{engine} {address}: a section missing from the table of contents")
+
+
+TITLE = 'En <historie> & "x"'
+
+
+def test_a_title_is_escaped_exactly_once_on_every_engine(tmp_path: Path) -> None:
+    """The view hands the title as plain text and the templates escape it; the engine's own front
+    matter (Page.meta), which Material and Zensical print into <title> as it is, carries it escaped.
+    With the checker's markup rules off (the test switch), every place shows the title once escaped."""
+    root = copy_site(tmp_path / "bank")
+    story = root / "stories" / "faaborg-midtfyn-civilsamfundspolitik.md"
+    text = story.read_text(encoding="utf-8")
+    story.write_text(re.sub(r"^titel: .*$", "titel: 'En <historie> & \"x\"'", text, count=1, flags=re.MULTILINE),
+                     encoding="utf-8")
+    address = "historier/faaborg-midtfyn-civilsamfundspolitik/"
+    for engine in ENGINES:
+        out = tmp_path / engine
+        result = videnbank("byg", "--motor", engine, "-d", str(out), root=root,
+                           extra={"VIDENBANK_USIKKER_TEST": "1"})
+        assert result.returncode == 0, f"{engine}:\n{result.stdout}{result.stderr}"
+        raw = (out / address / "index.html").read_text(encoding="utf-8")
+        assert "<historie>" not in raw and "&amp;lt;" not in raw and "&amp;amp;" not in raw, engine
+        page = html(out, address)
+        assert page.title is not None and _text(page.title).startswith(TITLE), engine
+        assert _text(page.find("h1")) == TITLE, engine
+        og = page.find("meta", property="og:title")
+        assert isinstance(og, Tag) and og["content"] == TITLE, engine
+        assert TITLE in _text(page.select_one(".md-header__topic:last-child")), engine

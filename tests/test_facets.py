@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 from conftest import FIXTURES, REPO, build_ok, html, write_tree
-from videnbank import facets, related, urls, views
+from videnbank import facets, paging, related, urls, views
 from videnbank.derive import Catalogue
 from videnbank.load import load_bank
 
@@ -350,3 +351,12 @@ def test_another_banks_facets_and_related(tmp_path: Path) -> None:
     boxes = html(site, "historier/").find_all("input", attrs={"name": "princip"})
     assert len(boxes) == 4, "the facets come from the bank's own principles"
 
+
+
+def test_one_page_size_for_the_overview_and_its_filter(tmp_path: Path) -> None:
+    """The filter script shows as many stories at a time as a static page of the overview: it reads
+    the size from the index (no number of its own)."""
+    data = facets.index_data(bank_of(tmp_path, SMALL))
+    assert data["page"] == facets.PER_PAGE == paging.STORIES_PER_PAGE
+    script = (REPO / "overrides" / "assets" / "filtre.js").read_text(encoding="utf-8")
+    assert "index.page" in script and not re.search(r"\b\d{2,}\b", script.split("function showMore", 1)[1][:400])

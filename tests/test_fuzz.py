@@ -78,8 +78,14 @@ KNOWN: dict[str, tuple[str, list[str]]] = {
     "32 KB of [ in one paragraph": (HEAD + "[[[[[[[[\n" * 3_641, [
         "stories/x.md:20: tekst: afsnittet har 29.128 '[' eller '](' uden afslutning (højst 10) — "
         "luk hvert link som [tekst](https://...), skriv \\[ for tegnet [ alene, eller del afsnittet op",
+        "stories/x.md:20: tekst: et afsnit, en liste, en tabel eller et citat uden tomme linjer er 32.769 tegn "
+        "langt (højst 10.000) — sæt tomme linjer ind mellem afsnittene, eller del listen eller tabellen op",
         "stories/x.md:20: tekst: firkantede parenteser er indlejret 29.128 niveauer dybt (højst 4) — "
         "skriv links uden [ ] inde i hinanden; skal tegnet [ stå i teksten, så skriv \\[",
+        "stories/x.md:1270: tekst: teksten har 29.128 tegn, der styrer formateringen (* _ ` \\ | & [ ] < ~) "
+        "(højst 10.000) — skriv mere som almindelig tekst med færre *, _, tabeller og links",
+        "stories/x.md:3014: tekst: teksten har 3.648 linjer (højst 3.000) — "
+        "forkort teksten, eller del den op i flere historier",
     ]),
     # 10^9 values before: a hang.
     "billion laughs": (_laughs(9), [
@@ -88,6 +94,8 @@ KNOWN: dict[str, tuple[str, list[str]]] = {
     ]),
     # Passed the checker before, then a RecursionError in the build.
     "a list nested 400 deep": (HEAD + "".join("\t" * i + "- a\n" for i in range(400)), [
+        "stories/x.md:20: tekst: et afsnit, en liste, en tabel eller et citat uden tomme linjer er 81.400 tegn "
+        "langt (højst 10.000) — sæt tomme linjer ind mellem afsnittene, eller del listen eller tabellen op",
         "stories/x.md:26: tekst: lister, citater ('>') eller bokse er indlejret 7 niveauer dybt (højst 6) — "
         "skriv med færre niveauer: ryk punkterne mindre ind, eller del dem op i flere lister",
     ]),
@@ -115,12 +123,17 @@ KNOWN: dict[str, tuple[str, list[str]]] = {
     "paragraphs at the open-bracket limit, 125 KB": (
         HEAD + "\n".join("[[[ " + "a](https://x.dk 'b " * 7 + "\n" + ("a" * 4_900 + "\n") * 2 for _ in range(12)), [],
     ),
-    "lists 6 deep, 125 KB": (
+    # (Before the shape limits these were 125 KB; they now hold the most formatting characters allowed.)
+    "lists 6 deep, at the formatting limit": (
         HEAD + "\n".join("".join("    " * i + "- a *b* _c_ `d` [e](https://x.dk)\n" for i in range(6))
-                          for _ in range(470)), [],
+                          for _ in range(limits.MAX_MARKUP_CHARS // 48)), [],
     ),
-    "a link in every word, 125 KB": (HEAD + ("a [b](https://x.dk) *c* " * 150 + "\n") * 34, []),
-    "blockquotes 6 deep, 125 KB": (HEAD + ("> " * 6 + "a [b](https://x.dk) " * 200 + "\n") * 30, []),
+    "a link in every word, at the formatting limit": (
+        HEAD + ("a [b](https://x.dk) *c* " * 150 + "\n\n") * (limits.MAX_MARKUP_CHARS // 600), [],
+    ),
+    "blockquotes 6 deep, at the formatting limit": (
+        HEAD + ("> " * 6 + "a [b](https://x.dk) " * 200 + "\n\n") * (limits.MAX_MARKUP_CHARS // 400), [],
+    ),
 }
 
 
@@ -196,6 +209,12 @@ def test_the_contributor_guide_states_the_limits() -> None:
         f"| {limits.MAX_NESTING} niveauer |",
         f"| {limits.MAX_OPEN_BRACKETS} (et afsnit",
         f"| {limits.MAX_BRACKET_DEPTH} niveauer |",
+        f"| {limits.MAX_BLOCK_CHARS:,} tegn |".replace(",", "."),
+        f"| Linjer i teksten | {limits.MAX_LINES:,} |".replace(",", "."),
+        f"| Overskrifter i teksten | {limits.MAX_HEADINGS} |",
+        f"eller `=`) | {limits.MAX_RULES} |",
+        f"| {limits.MAX_MARKUP_CHARS:,} i alt |".replace(",", "."),
+        f"senere på linjen | {limits.MAX_OPEN_TAGS} |",
         f"| {limits.MAX_YAML_DEPTH} niveauer |",
         f"| {limits.MAX_SLUG_CHARS} tegn |",
         f"før {limits.MIN_YEAR}",

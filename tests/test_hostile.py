@@ -21,13 +21,14 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from conftest import TEST_ADDRESSES, copy_site, write_tree
+from conftest import REPO, TEST_ADDRESSES, copy_site, write_tree
 from test_safety import png
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
 PRINCIPLE = "ny-velfaerd-lokalt"
 WEB_ATTACK = 'https://x.dk/" autofocus onfocus="alert(1)" style="position:fixed;inset:0;z-index:99999" x="'
 IMAGE_ATTACK = 'x" onerror=alert(2) style=position:fixed y=".png'
+SCRIPT_ATTACK = 'https://x.dk/"><script>alert(3)</script>'
 
 
 def story(title: str, *, extra: str = "", body: str = "Tekst.", contact: str = "") -> str:
@@ -61,6 +62,7 @@ STORIES: dict[str, str] = {
         "    alt: Et billede\n"
         "    kredit: Foreningen\n"
     )),
+    "angreb-script": story("Et script i webadressen", contact=f"  web: '{SCRIPT_ATTACK}'\n"),
     "styretegn": story('"Titel med \\a klokke, \\e escape og \\0 nul"'),
     "bidi": story('"Titel med \u202eomvendt\u202c tekst"', body="Tekst med \u202eomvendt\u202c skrift."),
     "usynlig": story('"Titel med usyn\u200blig mellemrum"'),
@@ -89,6 +91,8 @@ def expected_messages() -> list[str]:
         "indeholder et anførselstegn",
         f"stories/angreb-billede.md:{line_of(s['angreb-billede'], 'fil:')}: billeder[1].fil: "
         f"'{IMAGE_ATTACK}' indeholder et anførselstegn",
+        f"stories/angreb-script.md:{line_of(s['angreb-script'], 'web:')}: kontakt.web: HTML er ikke tilladt i feltet "
+        "('<script>alert(3)</script>')",
         "stories/styretegn.md:2: titel: feltet indeholder et styretegn (U+0007)",
         "stories/bidi.md:2: titel: feltet indeholder et tegn, der vender skriveretningen (U+202E)",
         f"stories/bidi.md:{line_of(s['bidi'], 'Tekst med')}: tekst: linjen indeholder et tegn, der vender "
@@ -301,10 +305,24 @@ def test_http_and_host_relative_links_are_no_links(hostile: Hostile, engine: str
 
 
 def test_the_guide_names_every_box_type_and_button_class() -> None:
-    from conftest import REPO
     from videnbank.contentrules import ADMONITION_TYPES, BUTTON_CLASSES
 
     guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     section = guide.split("## Links, bokse og knapper", 1)[1].split("\n## ", 1)[0]
     assert all(f"`{kind}` ({what})" in section for kind, what in ADMONITION_TYPES.items())
     assert all(f".{name}" in section for name in BUTTON_CLASSES)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_script_in_a_field_is_text_and_the_policy_trusts_only_the_theme(hostile: Hostile, engine: str) -> None:
+    from videnbank import csp
+
+    site = hostile.sites[engine]
+    text = (site / "historier" / "angreb-script" / "index.html").read_text(encoding="utf-8")
+    page = BeautifulSoup(text, "html.parser")
+    assert not [s for s in page.find_all("script") if "alert(3)" in s.get_text()]
+    assert SCRIPT_ATTACK in page.select_one(".vb-facts").get_text()
+    policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    known = csp.Policy.for_build(REPO / "overrides")
+    theirs = {csp._hash(body) for _, body in csp._inline_scripts(text) if known.is_known(body)}
+    assert set(re.findall(r"'sha256-[^']+'", str(policy))) == theirs and theirs

@@ -14,7 +14,7 @@ from test_hostile import ENGINES, Hostile, hostile  # noqa: F401 - the module's 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Dialog
 
-PAGES = ("angreb-web", "angreb-billede", "dialog", "config", "knap", "http", "styretegn", "bidi")
+PAGES = ("angreb-web", "angreb-billede", "angreb-script", "dialog", "config", "knap", "http", "styretegn", "bidi")
 RECORD = """
 window.__violations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));

@@ -75,7 +75,7 @@ HOSTILE: dict[str, Any] = {
     "sammendrag": "publicering: udgivet\n---\ntitel: Falsk\n# overskrift {: onclick=x } \\ slut",
     "afsnit-udfordringen": (
         "---\npublicering: udgivet\n---\n# Ikke en overskrift\n## Det gjorde vi\n"
-        "Tekst {#id .klasse} med `kode`, *stjerner*, _streg_, <b>fed</b>, &amp; og [link](https://eksempel.dk)"
+        "Tekst {#id .klasse} med `kode`, *stjerner*, _streg_, <b>fed</b>, &amp; og [link](https://eksempel.dk) [usikker](http://eksempel.dk)"
     ),
     "afsnit-det-gjorde-vi": (
         "Linje et\nLinje to: med kolon\n\n> citat\n- punkt\n+ plus\n1. nummer\n    indrykket\n===\n"
@@ -323,11 +323,13 @@ def test_an_empty_form_shows_the_summary_with_a_link_per_missing_field(session: 
 def test_the_browser_checks_what_the_schema_says(session: Session) -> None:
     page = session.page
     _fill(page, {**GOOD, "start": "foråret 2023", "web": "www.vestbyenshave.dk", "email": "kontakt",
-                 "aktoerer": "Vestbyens Haveforening", "kommune": "Silkeborg <b>"})
+                 "aktoerer": "Vestbyens Haveforening", "kommune": "Silkeborg <b>", "temaer": "natur, " + "x" * 81})
     page.click("#skriv-klar")
     page.wait_for_selector("#skriv-fejl:not([hidden])")
     messages = {a.get_attribute("href"): a.inner_text() for a in page.query_selector_all("#skriv-fejl-liste a")}
-    assert set(messages) == {"#skriv-start", "#skriv-web", "#skriv-email", "#skriv-aktoerer", "#skriv-kommune"}
+    assert set(messages) == {"#skriv-start", "#skriv-web", "#skriv-email", "#skriv-aktoerer", "#skriv-kommune",
+                             "#skriv-temaer"}
+    assert "80 tegn" in messages["#skriv-temaer"]
     assert "ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅ-MM-DD" in messages["#skriv-start"]
     assert "https://" in messages["#skriv-web"]
     assert "parentes" in messages["#skriv-aktoerer"]

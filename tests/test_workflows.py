@@ -109,6 +109,30 @@ def test_every_checkout_drops_its_credentials() -> None:
         assert step.get("with", {}).get("persist-credentials") is False, (file, job)
 
 
+def test_no_job_that_can_write_checks_out() -> None:
+    """actions/checkout gets the job's token (its 'token' input) even with persist-credentials false: a
+    job whose token can write does not run it (issue 17); the repository comes from a read-only job."""
+    for file in sorted(WORKFLOWS.glob("*.yml")):
+        flow = load(file.name)
+        for name, job in flow["jobs"].items():
+            permissions = job.get("permissions", flow.get("permissions", {}))
+            writes = permissions == "write-all" or "write" in dict(permissions or {}).values()
+            uses = [step.get("uses", "") for step in job.get("steps", [])]
+            assert not (writes and any(u.startswith("actions/checkout@") for u in uses)), (file.name, name)
+
+
+def test_every_container_image_is_pinned_by_digest() -> None:
+    images = []
+    for file in sorted(WORKFLOWS.glob("*.yml")):
+        for name, job in load(file.name)["jobs"].items():
+            container = job.get("container")
+            if container is not None:
+                images.append((file.name, name, container["image"] if isinstance(container, dict) else container))
+    assert images, "pr.yml runs in a container"
+    for flow_name, job_name, image in images:
+        assert re.fullmatch(r"[\w./:-]+@sha256:[0-9a-f]{64}", image), (flow_name, job_name, image)
+
+
 _RUNS_OUR_CODE = re.compile(r"\b(pip|python|videnbank|mkdocs|pytest|\./dev|\.ci/run)\b")
 
 
@@ -301,7 +325,10 @@ def test_submission_workflow_treats_the_issue_as_data() -> None:
     assert jobs["lav"]["permissions"] == {"contents": "read"}
     assert jobs["pr"]["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write"}
     assert jobs["svar"]["permissions"] == {"issues": "write"}
-    assert jobs["pr"]["needs"] == jobs["svar"]["needs"] == "lav"
+    assert jobs["pr"]["needs"] == ["lav", "kilde"] and jobs["svar"]["needs"] == jobs["kilde"]["needs"] == "lav"
+    # The repository reaches the job that writes from a read-only job, not through actions/checkout.
+    assert jobs["kilde"]["permissions"] == {"contents": "read"}
+    assert not _RUNS_OUR_CODE.search(" ".join(s.get("run", "") for s in jobs["kilde"]["steps"]))
     # Untrusted text never goes into a script through an expression.
     assert not re.search(r"\$\{\{\s*github\.event\.issue\.(body|title)", text)
     convert = " ".join(s.get("run", "") for s in jobs["lav"]["steps"])

@@ -38,6 +38,7 @@ def test_constraints_come_from_the_model() -> None:
     assert fields["start"]["pattern"] == PARTIAL_DATE_RE.pattern.strip("^$")
     assert fields["web"]["type"] == "url" and fields["web"]["pattern"] == WEB_PATTERN.strip("^$")
     assert fields["email"]["type"] == "email"
+    assert fields["temaer"]["item_maxlength"] == 80  # model.Label
     assert [f["name"] for f in fields.values() if f["required"]] == [f.id for f in issueform.FORM if f.required]
     for field in fields.values():
         if field["pattern"]:

@@ -144,33 +144,46 @@ def unsafe_url(unsafe_site: UnsafeSite) -> Iterator[str]:
         yield url
 
 
-def _visit(browser: Browser, url: str, action: Any = None) -> tuple[Visit, list[str], Page]:
-    context = browser.new_context()
-    page = context.new_page()
-    visit = Visit([], [])
-    origin = urlsplit(url)._replace(path="", query="", fragment="").geturl()
+# Waits for the event loop, not for a clock: after the load event (every script of the page has run,
+# deferred ones and image errors included), two animation frames (autofocus is run at a rendering step)
+# and then one task (events queued at load, like ontoggle, have fired).
+SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 0))))"
 
-    def on_dialog(dialog: Any) -> None:
-        visit.dialogs.append(f"{dialog.type}: {dialog.message}")
+
+class Watch:
+    """One browser page for many visits, noting per visit the dialogs and the requests to other origins."""
+
+    def __init__(self, browser: Browser, base: str) -> None:
+        self.origin = urlsplit(base)._replace(path="", query="", fragment="").geturl()
+        self.page = browser.new_context().new_page()
+        self.visit = Visit([], [])
+        self.page.on("dialog", self._dialog)
+        self.page.on("request", self._request)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.visit.dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
-    def on_request(request: Any) -> None:
-        if urlsplit(request.url).scheme in {"http", "https"} and not request.url.startswith(origin):
-            visit.foreign.append(request.url)
+    def _request(self, request: Any) -> None:
+        if urlsplit(request.url).scheme in {"http", "https"} and not request.url.startswith(self.origin):
+            self.visit.foreign.append(request.url)
 
-    page.on("dialog", on_dialog)
-    page.on("request", on_request)
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
-    if action:
-        action(page)
-    page.wait_for_timeout(150)  # autofocus, ontoggle and similar fire just after load
-    found: list[str] = page.evaluate(AUDIT)
-    if page.evaluate("() => window.__xss !== undefined"):
-        found.append("window.__xss was set")
-    if page.url.split("?")[0].split("#")[0] != url.split("?")[0].split("#")[0]:
-        found.append(f"the page went to {page.url}")
-    return visit, found, page
+    def open(self, url: str, action: Any = None) -> list[str]:
+        """Everything that ran or could run on the page at ``url`` (after ``action``)."""
+        self.visit = Visit([], [])
+        self.page.goto(url)  # returns after the load event
+        if action:
+            action(self.page)
+        self.page.evaluate(SETTLED)
+        found: list[str] = self.page.evaluate(AUDIT)
+        if self.page.evaluate("() => window.__xss !== undefined"):
+            found.append("window.__xss was set")
+        if self.page.url.split("?")[0].split("#")[0] != url.split("?")[0].split("#")[0]:
+            found.append(f"the page went to {self.page.url}")
+        return self.visit.dialogs + self.visit.foreign + found
+
+    def close(self) -> None:
+        self.page.context.close()
 
 
 def _pages(site: Path) -> list[str]:
@@ -185,22 +198,60 @@ def test_no_vector_runs_a_script_in_chromium(unsafe_site: UnsafeSite, unsafe_url
     problems: list[str] = []
     pages = _pages(unsafe_site.out)
     assert len(pages) >= len(unsafe_site.built) + 5
-    for path in pages:
-        visit, found, page = _visit(browser, unsafe_url + path)
-        page.context.close()
-        problems += [f"{path}: {x}" for x in visit.dialogs + visit.foreign + found]
+    watch = Watch(browser, unsafe_url)
+    try:
+        for path in pages:
+            problems += [f"{path}: {x}" for x in watch.open(unsafe_url + path)]
+    finally:
+        watch.close()
     assert problems == [], "\n".join(problems)
+
+
+CANARY = """<!doctype html><html lang="da"><head><meta charset="utf-8"><title>Kanariefugl</title></head><body>
+<img src="findes-ikke.png" onerror="alert('onerror')">
+<details open ontoggle="alert('ontoggle')"><summary>x</summary></details>
+<input autofocus onfocus="alert('autofocus')">
+<script>setTimeout(() => { window.__xss = 1 }, 0)</script>
+<a href="javascript:alert('link')">link</a>
+<img src="https://angriber.example/pixel.png" alt="">
+</body></html>
+"""
+
+
+@pytest.mark.browser
+def test_the_watch_sees_what_runs_just_after_load(
+    unsafe_site: UnsafeSite, unsafe_url: str, browser: Browser
+) -> None:
+    """The waits above are conditions, not sleeps: a page without the site's policy and sanitiser, whose
+    payloads fire at load, at the next rendering step and in the next task, is caught in every one."""
+    canary = unsafe_site.out / "kanariefugl" / "index.html"
+    canary.parent.mkdir(exist_ok=True)
+    canary.write_text(CANARY, encoding="utf-8")
+    watch = Watch(browser, unsafe_url)
+    try:
+        found = watch.open(unsafe_url + "kanariefugl/")
+    finally:
+        watch.close()
+        canary.unlink()
+    for expected in ("alert: onerror", "alert: ontoggle", "alert: autofocus", "window.__xss was set",
+                     "A href=javascript:", "https://angriber.example/pixel.png", "IMG onerror"):
+        assert any(expected in f for f in found), (expected, found)
+
+
+# Results of the search (Material's search box, Pagefind's results).
+RESULTS = ".md-search-result__item, .md-search-result a, [id*=search] li"
 
 
 def _search(query: str) -> Any:
     def act(page: Page) -> None:
-        field = page.query_selector("input[name=query], input[type=search]")
-        assert field is not None, "no search field"
+        field = page.locator("input[name=query], input[type=search]").first
+        assert field.count(), "no search field"
         field.click()
-        page.keyboard.type(query, delay=10)
-        page.wait_for_timeout(800)
-        results = page.query_selector_all(".md-search-result__item, .md-search-result a, [id*=search] li")
-        assert results, f"the search for {query!r} found nothing"
+        field.press_sequentially(query)
+        try:
+            page.wait_for_selector(RESULTS, timeout=15_000)
+        except Exception:
+            pytest.fail(f"the search for {query!r} found nothing")
 
     return act
 
@@ -224,6 +275,8 @@ def test_search_and_filters_show_vectors_as_text(
 ) -> None:
     action = {"søg efter titlen": _search("Sikkerhedstest"), "søg efter payload": _search("alert"),
               "filtre": _filter}[how]
-    visit, found, page = _visit(browser, unsafe_url + ("historier/" if how == "filtre" else ""), action)
-    page.context.close()
-    assert visit.dialogs + visit.foreign + found == []
+    watch = Watch(browser, unsafe_url)
+    try:
+        assert watch.open(unsafe_url + ("historier/" if how == "filtre" else ""), action) == []
+    finally:
+        watch.close()

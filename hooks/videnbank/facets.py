@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from . import urls
+from . import paging, urls
 from .derive import Catalogue, StoryEntry, card_meta
 from .model import CROSS_SECTOR, slugify, story_sectors
 
-PER_PAGE = 50
+PER_PAGE = paging.STORIES_PER_PAGE
 INDEX_VERSION = 3
 UNDATED = "ikke-oplyst"
 """The year facet's value for a story without a period."""
@@ -254,6 +254,7 @@ def index_data(catalogue: Catalogue) -> dict[str, Any]:
 
     return {
         "version": INDEX_VERSION,
+        "page": PER_PAGE,  # the filter shows this many stories, then "Vis flere" (paging.py)
         "fields": ["url", "title", "meta", "summary", "draft", *FIELD_KEYS],
         "facets": [
             {"key": f.key, "match": f.match,
@@ -280,11 +281,10 @@ class Listing:
 
 
 def page_count(total: int, per_page: int = PER_PAGE) -> int:
-    return max(1, -(-total // per_page))
+    return paging.page_count(total, per_page)
 
 
 def listing(catalogue: Catalogue, number: int, per_page: int = PER_PAGE) -> Listing:
     stories = catalogue.stories
-    start = (number - 1) * per_page
-    return Listing(number, page_count(len(stories), per_page), len(stories), start + 1,
-                   stories[start:start + per_page])
+    return Listing(number, paging.page_count(len(stories), per_page), len(stories), paging.first(number, per_page),
+                   list(paging.page(stories, number, per_page)))

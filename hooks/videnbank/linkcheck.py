@@ -121,10 +121,28 @@ class _Refused(Exception):
     """A link or a redirect the checker does not request (the reason names no address)."""
 
 
+# IPv6 prefixes whose last 32 bits are an IPv4 address a packet ends up at: IPv4-compatible (::/96,
+# deprecated), IPv4-translated (::ffff:0:0:0/96, RFC 2765) and NAT64's well-known prefix (64:ff9b::/96,
+# RFC 6052). IPv4-mapped (::ffff:0:0/96) and 6to4 (2002::/16) ipaddress unwraps itself.
+_CARRIES_IPV4 = tuple(ipaddress.IPv6Network(n) for n in ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96"))
+# NAT64 for local use (RFC 8215): the IPv4 address can sit anywhere and means a local network.
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
 def address_allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Only public unicast addresses: never loopback, private, link-local, shared, reserved."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    """Only addresses ``ipaddress`` calls global (``is_global``), and not multicast: never loopback,
+    private, link-local, shared or reserved. An IPv6 address that carries an IPv4 address (mapped,
+    compatible, translated, NAT64, 6to4) is judged by the IPv4 address it carries, so ``::7f00:1`` or
+    ``2002:7f00:1::`` is the loopback it is; site-local ``fec0::/10`` (deprecated, but ``is_global`` in
+    Python 3.11) and local-use NAT64 are refused."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local or ip in _LOCAL_NAT64:
+            return False
+        carried = ip.ipv4_mapped or ip.sixtofour
+        if carried is None and any(ip in prefix for prefix in _CARRIES_IPV4):
+            carried = ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF)
+        if carried is not None:
+            return address_allowed(carried)
     return ip.is_global and not ip.is_multicast
 
 

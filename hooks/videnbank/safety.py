@@ -72,11 +72,13 @@ def check_story(src: Source, story_file: Path, stories_root: Path, *, check_mark
     """Add every safety problem of one story to ``src.problems``.
 
     ``check_markup=False`` skips the markup rules; only the site build's test mode uses it, to
-    show that the sanitiser alone still stops a script.
+    show that the sanitiser alone still stops a script. The limits of ``limits.py`` hold either way.
     """
     if check_markup:
         check_front_matter_markup(src)
         check_body_markup(src)
+    else:
+        check_body_limits(src)
     check_personal_data(src)
     check_images(src, story_file, stories_root)
 

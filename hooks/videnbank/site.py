@@ -299,11 +299,10 @@ def problem_plan(plan: Plan, settings: Settings) -> Plan:
                      for p in problems],
         "search": False,
     }
-    sources = {urls.src_uri(a) for a in (urls.HOME, urls.STORIES, urls.PRINCIPLES, urls.METHODS,
-                                         urls.COUNCIL, urls.EVALUATION, urls.STARTGUIDE)}
-    for folder, address in (("stories", urls.story), ("principles", urls.principle), ("methods", urls.method)):
-        if (settings.root / folder).is_dir():
-            sources |= {urls.src_uri(address(f.stem)) for f in (settings.root / folder).glob("*.md")}
+    stems = {folder: sorted(f.stem for f in (settings.root / folder).glob("*.md")) if (settings.root / folder).is_dir()
+             else [] for folder in ("stories", "principles", "methods")}
+    sources = {urls.src_uri(urls.HOME), *page_sources(stems["stories"], stems["principles"], stems["methods"],
+                                                      (settings.root / COUNCIL_FILE).is_file())}
     if settings.docs_dir.is_dir():
         sources |= {f.relative_to(settings.docs_dir).as_posix() for f in settings.docs_dir.rglob("*.md")}
     shown = Plan(problems=problems)
@@ -373,22 +372,28 @@ def _listings(plan: Plan, catalogue: Catalogue) -> None:
                   search=False))
 
 
-def known_sources(
-    stories: Iterable[str], principles: Iterable[str], methods: Iterable[str], council: bool,
-    hand_written: Iterable[str], open_data: Iterable[str],
-) -> set[str]:
-    """Every source name a link in a page may point at: the pages this plan makes (from the slugs
-    of the visible stories, the principles and the methods), the files in docs/ and the open data.
-    The build and ``tjek`` resolve links against the same set."""
+def page_sources(stories: Iterable[str], principles: Iterable[str], methods: Iterable[str], council: bool) -> list[str]:
+    """The source names of the pages ``build_plan`` makes besides the pages in docs/ (the first page
+    of each listing): the one list of them, for links (``known_sources``), the preview of problems
+    (``problem_plan``) and the menu (``prune_nav``)."""
     addresses = [urls.STORIES, urls.PRINCIPLES, urls.METHODS, urls.EVALUATION, urls.STARTGUIDE, urls.WRITE]
     addresses += [urls.story(s) for s in stories]
     addresses += [urls.principle(p) for p in principles]
     addresses += [urls.method(m) for m in methods]
     if council:
         addresses.append(urls.COUNCIL)
-    sources = {urls.src_uri(a) for a in addresses}
+    return [urls.src_uri(a) for a in addresses]
+
+
+def known_sources(
+    stories: Iterable[str], principles: Iterable[str], methods: Iterable[str], council: bool,
+    hand_written: Iterable[str], open_data: Iterable[str],
+) -> set[str]:
+    """Every source name a link in a page may point at: the pages this plan makes (``page_sources``),
+    the files in docs/ and the open data. The build and ``tjek`` resolve links against the same set."""
+    sources = set(page_sources(stories, principles, methods, council))
     # Also written as '<folder>/x.md' (the usual MkDocs spelling), besides '<folder>/x/index.md'.
-    sources |= {urls.src_uri(a)[: -len("/index.md")] + ".md" for a in addresses if a}
+    sources |= {src[: -len("/index.md")] + ".md" for src in sources if src.endswith("/index.md")}
     return sources | set(hand_written) | set(open_data)
 
 
@@ -449,8 +454,9 @@ def files(plan: Plan) -> Iterator[tuple[str, str | bytes | Path]]:
 
 
 def prune_nav(nav: Any, plan: Plan) -> Any:
-    """``nav`` without the entries for pages this bank does not make (no council.yml: no council page)."""
-    generated = {urls.src_uri(urls.COUNCIL)}
+    """``nav`` (the menu in mkdocs.yml: which pages, in what order, under what names) without the
+    entries for pages this plan does not make, e.g. no council.yml: no council page."""
+    generated = set(page_sources((), (), (), council=True))
     if not isinstance(nav, list):
         return nav
     kept: list[Any] = []

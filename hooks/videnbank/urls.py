@@ -32,9 +32,6 @@ NOT_FOUND = "404.html"
 # no heading's anchor (model.slugify) starts with '_'.
 CONTENT_ID = "__skip"
 
-# The folders whose pages are generated one per content file and kept out of the navigation.
-GENERATED_FOLDERS = (STORIES, PRINCIPLES, METHODS)
-
 
 def story(slug: str) -> str:
     return f"{STORIES}{slug}/"

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import urls
+from . import paging, urls
 from .council import Council
 from .derive import Catalogue, StoryEntry, actors_by_sector, card_meta, danish_date, period_text, place_text
 from .evaluation import Evaluation
@@ -27,9 +27,7 @@ from .words import plural
 
 View = dict[str, Any]
 
-# Principle and method pages list this many story cards a page (a card is about 0.9 KB of HTML;
-# 30 keeps the largest page near 50 KB, under the 60 KB budget, at any size of bank).
-CARDS_PER_PAGE = 30
+CARDS_PER_PAGE = paging.CARDS_PER_PAGE  # principle and method pages list this many story cards a page
 # Pagination links every page up to this many pages, else a window around the current page.
 PAGE_LINKS_ALL = 9
 PAGE_LINKS_AROUND = 2
@@ -256,7 +254,7 @@ def stories_page(catalogue: Catalogue, listing: Listing, facet_list: Sequence[Fa
 
 
 def card_pages(count: int) -> int:
-    return max(1, -(-count // CARDS_PER_PAGE))
+    return paging.page_count(count, CARDS_PER_PAGE)
 
 
 def _vocabulary_page(
@@ -264,7 +262,6 @@ def _vocabulary_page(
     address: Callable[[str, int], str], **labels: Any,
 ) -> View:
     """Page ``number`` of a principle or a method: its text on the first page, then its stories' cards."""
-    start = (number - 1) * CARDS_PER_PAGE
     return {
         "title": entry.meta.name,
         "statement": entry.meta.statement,
@@ -272,8 +269,8 @@ def _vocabulary_page(
         "source": entry.meta.source,
         "number": number,
         "count": len(stories),
-        "first": start + 1,
-        "cards": [card(catalogue, s) for s in stories[start:start + CARDS_PER_PAGE]],
+        "first": paging.first(number, CARDS_PER_PAGE),
+        "cards": [card(catalogue, s) for s in paging.page(stories, number, CARDS_PER_PAGE)],
         "pagination": pagination(number, card_pages(len(stories)), lambda n: address(entry.slug, n)),
         **labels,
     }

@@ -98,6 +98,8 @@ def _field(form_field: FormField, vocab: Vocabulary, schema: dict[str, Any],
         "element": element,
         "type": _input_type(doc) if element == "input" else None,
         "maxlength": node.get("maxLength"),
+        # A comma-separated list (målgrupper, temaer): the longest one item may be.
+        "item_maxlength": doc.node["items"].get("maxLength") if doc is not None and doc.is_list else None,
         "pattern": html_pattern(pattern) if pattern else None,
         "format": value_text(doc) if pattern and doc is not None else None,
         "min": node.get("minimum"),

@@ -22,7 +22,6 @@
   if (!form || !window.fetch || !window.URLSearchParams || !window.history.pushState) {
     return;
   }
-  var PAGE = 50;
   var all = document.getElementById("vb-all");
   var results = document.getElementById("vb-results");
   var cards = document.getElementById("vb-results-cards");
@@ -79,7 +78,7 @@
         values: f.values, labels: f.labels, urls: f.urls, names: f.names,
       };
     });
-    return { field: field, facets: facets, stories: data.stories };
+    return { field: field, facets: facets, stories: data.stories, page: data.page };
   }
 
   /* The chosen values per facet, from a query string, in form order. */
@@ -243,12 +242,12 @@
 
   function showMore(index, focus) {
     var first = null;
-    matches.slice(shown, shown + PAGE).forEach(function (row) {
+    matches.slice(shown, shown + index.page).forEach(function (row) {
       var li = card(index, row);
       first = first || li.querySelector("a");
       cards.appendChild(li);
     });
-    shown = Math.min(matches.length, shown + PAGE);
+    shown = Math.min(matches.length, shown + index.page);
     var left = matches.length - shown;
     more.hidden = left <= 0;
     more.textContent = "Vis flere historier (" + left + " tilbage)";

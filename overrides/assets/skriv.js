@@ -270,6 +270,7 @@
     function line(raw) {
       var s = raw.trim()
         .replace(/[\\`*_\[\]|]/g, "\\$&")
+        .replace(/\]\(/g, "]\\(")  /* "[a](b)" is no link either to a checker reading the raw text */
         .replace(/&(?=#?[A-Za-z0-9]+;)/g, "&amp;")
         .replace(/</g, "&lt;")
         .replace(/\{/g, "&#123;")
@@ -328,6 +329,11 @@
         else if (f.target === "principper[].hvordan") how = readHow(raw, found);
         else if (f.target === "målgrupper" || f.target === "temaer") {
           value = raw.split(/[,\n]/).map(oneLine).filter(Boolean);
+          value.forEach(function (item) {
+            if (f.item_maxlength && item.length > f.item_maxlength) {
+              found.push("»" + item.slice(0, 30) + "…« er for lang: hvert punkt må højst have " + f.item_maxlength + " tegn. Adskil punkterne med komma.");
+            }
+          });
         } else value = oneLine(raw);
       }
       if (found.length) problems[f.name] = found.join(" ");
