@@ -367,6 +367,14 @@ class Serve:
     first_build_s: float  # start to the first page served
     saved_story_s: list[float]  # a story's title changed and saved: until its page shows the new title
     new_story_s: float  # a new story (the newest) saved: until the overview /historier/ lists it
+    saved_story_cpu_s: list[float] = field(default_factory=list)  # the server's CPU time for each of those
+    new_story_cpu_s: float = 0.0
+
+
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _fetch(url: str) -> str:
@@ -404,16 +412,19 @@ def measure_serve(root: Path, slug: str, scratch: Path, saves: int = 3) -> Serve
     new = root / "stories" / "zz-ny-historie-til-maaling.md"
     try:
         first = _until(base + f"historier/{slug}/", "vb-facts")
-        saved = []
+        saved, saved_cpu = [], []
         for n in range(saves):
             marker = f"Gemt igen {n} {time.time_ns()}"
+            cpu = _cpu(proc.pid)
             story.write_text(original.replace(title.group(0), f"titel: {marker}", 1), encoding="utf-8")
             saved.append(_until(base + f"historier/{slug}/", marker))
+            saved_cpu.append(_cpu(proc.pid) - cpu)
         marker = f"Helt ny historie {time.time_ns()}"
         text = re.sub(r"^dato: .*$", f"dato: {dt.date.today().isoformat()}", original, count=1, flags=re.MULTILINE)
+        cpu = _cpu(proc.pid)
         new.write_text(text.replace(title.group(0), f"titel: {marker}", 1), encoding="utf-8")
         added = _until(base + "historier/", marker)
-        return Serve("mkdocs serve --dirty", first, saved, added)
+        return Serve("mkdocs serve --dirty", first, saved, added, saved_cpu, _cpu(proc.pid) - cpu)
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(30)
@@ -535,7 +546,7 @@ def _story_sizes(site: Path) -> list[int]:
     return [p.stat().st_size for p in (site / "historier").glob("*/index.html") if p.parent.name != "side"]
 
 
-def bench_one(n: int, work: Path, repeat: int, browser: bool, profile: bool) -> Result:
+def bench_one(n: int, work: Path, repeat: int, browser: bool, profile: bool, serve_too: bool = False) -> Result:
     print(f"» {n} historier: genererer banken", flush=True)
     ours_src, plain_src = work / f"ours-{n}", work / f"plain-{n}"
     stories = generate_bank(n, ours_src)
@@ -567,6 +578,9 @@ def bench_one(n: int, work: Path, repeat: int, browser: bool, profile: bool) -> 
     if browser:
         print("» måler læserens side i Chromium", flush=True)
         reader = measure_reader(site, sample)
+    if serve_too:
+        print("» måler forhåndsvisningen (mkdocs serve --dirty)", flush=True)
+        extra["serve"] = asdict(measure_serve(ours_src, sample, work))
     return Result(
         n, ours, plain,
         statistics.median(sizes) / KB, max(sizes) / KB,
@@ -648,7 +662,14 @@ def report(results: list[Result]) -> str:
         if r.preview_what:
             lines.append(f"Forhåndsvisning ved {r.stories}: {r.preview_what}.")
         for key, value in r.extra.items():
-            lines.append(f"{key} ved {r.stories}: {value}")
+            if key == "serve":
+                lines.append(
+                    f"`{value['command']}` ved {r.stories}: første byg {value['first_build_s']:.1f} s; gemt historie "
+                    + ", ".join(f"{s:.1f}" for s in value["saved_story_s"]) + " s (CPU "
+                    + ", ".join(f"{s:.1f}" for s in value["saved_story_cpu_s"]) + " s); ny historie i oversigten "
+                    f"{value['new_story_s']:.1f} s (CPU {value['new_story_cpu_s']:.1f} s)")
+            else:
+                lines.append(f"{key} ved {r.stories}: {value}")
     return "\n".join(lines)
 
 
@@ -660,12 +681,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="spring målingerne i Chromium over")
     parser.add_argument("--profile", action="store_true", help="profilér også byggene med pyinstrument")
     parser.add_argument("--json", type=Path, help="gem resultaterne som JSON her")
+    parser.add_argument("--serve", default="5000", help="mål forhåndsvisningen (mkdocs serve --dirty) ved disse antal")
     args = parser.parse_args(argv)
     counts = [int(x) for x in args.stories.split(",") if x.strip()]
     work = args.work or Path(tempfile.mkdtemp(prefix="videnbank-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"» arbejdsmappe: {work}", flush=True)
-    results = [bench_one(n, work, args.repeat, not args.no_browser, args.profile) for n in counts]
+    serve_at = {int(x) for x in args.serve.split(",") if x.strip()}
+    results = [bench_one(n, work, args.repeat, not args.no_browser, args.profile, n in serve_at) for n in counts]
     text = report(results)
     print()
     print(text)

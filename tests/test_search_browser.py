@@ -10,6 +10,7 @@ the reader uses the search box, and the box in the header works from the keyboar
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -193,3 +194,40 @@ def test_snippets_come_from_running_text_not_tables(page: Page, shipped_url: str
     assert ("Åbne data", "/data/") in [(t, h) for t, h in results] or any(h == "/data/" for _, h in results)
     snippets = page.locator("#vb-search-results a article > p:last-child").all_inner_texts()
     assert snippets and not [s for s in snippets if "KortnavnNavn" in s.replace(" ", "") or "borgermoede" in s]
+
+
+def test_an_index_in_parts_finds_what_each_part_holds(browser: Browser, shipped_site: Path, tmp_path: Path) -> None:
+    """A large bank's index is built in parts (postbuild.SEARCH_PART_PAGES pages each, so Pagefind's
+    memory stays bounded) and merged in the browser: here parts of 5 pages, over the shipped pages."""
+    from conftest import serve_site
+    from videnbank import postbuild
+    from videnbank.settings import Settings, Site
+
+    site = tmp_path / "site"
+    shutil.copytree(shipped_site, site)
+    shutil.rmtree(site / "pagefind")
+    settings = Settings(root=REPO, site=Site("Videnbank", "https://x.dk/", None), docs_dir=REPO / "docs")
+    finisher = postbuild.Finisher(settings, policy=False, part_pages=5)
+    pages = sorted(site.rglob("index.html"))
+    first = f"/historier/{STORY}/"  # given to Pagefind first: in the first part, not the one loaded first
+    pages.sort(key=lambda p: "/" + p.parent.relative_to(site).as_posix() + "/" != first)
+    for file in pages:
+        finisher.page("/" + file.parent.relative_to(site).as_posix() + "/", file.read_text(encoding="utf-8"))
+    lines = finisher.finish(site)
+    parts = json.loads((site / "pagefind" / "vb-dele.json").read_text(encoding="utf-8"))
+    assert len(parts) >= 2 and " dele" in lines[0], lines
+    assert all((site / "pagefind" / part / "pagefind-entry.json").is_file() for part in parts)
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        with serve_site(site) as url:
+            page.goto(f"{url}om/", wait_until="networkidle")
+            page.keyboard.press("/")
+            page.keyboard.type(STEMMED_QUERY)
+            assert (STORY_TITLE, f"/historier/{STORY}/") in _results(page, STEMMED_QUERY)
+            page.keyboard.press("Escape")
+    finally:
+        context.close()
+    assert errors == []

@@ -176,10 +176,9 @@ def _front(text: str) -> tuple[dict[str, Any], str]:
 def _axe(page: Page) -> list[dict[str, Any]]:
     from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
-    # Moving the focus scrolls the page, and Material's "back to top" button fades in or out: axe
-    # would measure its contrast half-way. Wait until it is fully shown or fully gone.
-    page.wait_for_function("""() => { const b = document.querySelector('.md-top');
-        return !b || b.hidden || ['0', '1'].includes(getComputedStyle(b).opacity); }""")
+    # Moving the focus scrolls the page, and Material's tabs and "back to top" button fade in or out:
+    # axe would measure their contrast half-way. Wait until no transition is running.
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations: list[dict[str, Any]] = result.response["violations"]
     return violations

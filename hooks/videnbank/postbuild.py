@@ -11,7 +11,11 @@ import contextlib
 import ctypes
 import gc
 import gzip
+import json
 import re
+import shutil
+import tempfile
+import threading
 from pathlib import Path
 
 from . import csp, searchindex, urls
@@ -46,12 +50,20 @@ def searchable(html: str) -> str:
             f"{html[start:end + len('</article>')]}</body></html>")
 
 
+SEARCH_PART_PAGES = 8000
+"""Pages in one part of the search index. Pagefind's memory peaks while it builds an index, at
+about 100 KB a page; so a bank of many pages is indexed in parts of at most this many, each built
+(in the background) as soon as it is full, and merged again in the reader's browser (search.js,
+Pagefind's mergeIndex). Up to this many pages there is one index, as before."""
+
+
 class Finisher:
     """Takes each built page (its address and HTML), returns it with its policy, and feeds the
     pages meant for search to Pagefind; ``finish`` writes the index."""
 
     def __init__(
-        self, settings: Settings, plan: Plan | None = None, *, policy: bool = True, memo: Memo | None = None
+        self, settings: Settings, plan: Plan | None = None, *, policy: bool = True, memo: Memo | None = None,
+        part_pages: int = SEARCH_PART_PAGES,
     ) -> None:
         # The plan's sitemap, written over the engine's own (not for a preview of problems).
         self.sitemap = sitemap(plan, settings) if plan is not None and plan.catalogue is not None else None
@@ -60,17 +72,19 @@ class Finisher:
         # preview server sends the policy as a header instead (preview.py).
         self.policy = csp.Policy.for_build(settings.root / csp.OVERRIDES) if policy else None
         self.search: searchindex.Indexer | None = None
+        self.part_pages = part_pages
+        self._parts: list[_Part] = []  # full parts, built in the background
         self.without = ("forhåndsvisning af enkelte historier: søgningen bygges ikke" if settings.only else
                         "genopbygning af forhåndsvisningen: søgningen er den fra første byg (rebuild.py)")
         if settings.only or not search:
             return
-        try:
-            self.search = searchindex.Indexer(SEARCH_EXCLUDE)
-        except searchindex.SearchIndexError as e:
-            raise BuildError(f"videnbank: søgningen kan ikke bygges: {e}") from None
+        self.search = _indexer()
 
     def page(self, address: str, html: str) -> str:
         if self.search is not None and "data-pagefind-body" in html:
+            if self.search.pages >= self.part_pages:
+                self._parts.append(_Part(self.search))
+                self.search = _indexer()
             self.search.add(address, searchable(html))
         return self.policy.with_policy(html, address) if self.policy else html
 
@@ -84,19 +98,77 @@ class Finisher:
         if search is None:
             return [self.without]
         release_memory()  # Pagefind's index build is the peak of the whole build: give it room
+        folder = site_dir / urls.SEARCH.rstrip("/")
         try:
-            pages = search.finish(site_dir / urls.SEARCH.rstrip("/"))
+            pages = search.finish(folder)
+            indexers = [search]
+            names = []
+            for n, part in enumerate(self._parts, start=2):
+                pages += part.wait()
+                indexers.append(part.indexer)
+                target = site_dir / urls.search_part(n).rstrip("/")
+                shutil.move(part.folder, target)
+                names.append(urls.search_part(n)[len(urls.SEARCH):])
+            (site_dir / urls.SEARCH_PARTS).write_text(json.dumps(names), encoding="utf-8")
         except searchindex.SearchIndexError as e:
             raise BuildError(f"videnbank: søgningen kunne ikke bygges: {e}") from None
+        finally:
+            self._close_parts()
         used = ""
-        if search.cpu_seconds is not None and search.peak_mb is not None:
-            used = f" (Pagefind brugte {search.cpu_seconds:.1f} s CPU og højst {search.peak_mb:.0f} MB)"
-        return [f"søgeindeks (Pagefind) over {plural(pages, 'side', 'sider')}{used}"]
+        cpu = [i.cpu_seconds for i in indexers if i.cpu_seconds is not None]
+        peak = [i.peak_mb for i in indexers if i.peak_mb is not None]
+        if cpu and peak:
+            used = f" (Pagefind brugte {sum(cpu):.1f} s CPU og højst {max(peak):.0f} MB)"
+        parts = f" i {len(indexers)} dele" if len(indexers) > 1 else ""
+        return [f"søgeindeks (Pagefind) over {plural(pages, 'side', 'sider')}{parts}{used}"]
 
     def close(self) -> None:
         if self.search is not None:
             self.search.close()
             self.search = None
+        self._close_parts()
+
+    def _close_parts(self) -> None:
+        for part in self._parts:
+            part.close()
+        self._parts = []
+
+
+def _indexer() -> searchindex.Indexer:
+    try:
+        return searchindex.Indexer(SEARCH_EXCLUDE)
+    except searchindex.SearchIndexError as e:
+        raise BuildError(f"videnbank: søgningen kan ikke bygges: {e}") from None
+
+
+class _Part:
+    """A full part of the search index, built and written to a temporary folder in the background."""
+
+    def __init__(self, indexer: searchindex.Indexer) -> None:
+        self.indexer = indexer
+        self._tmp = tempfile.TemporaryDirectory(prefix="videnbank-soeg-")
+        self.folder = Path(self._tmp.name) / "del"
+        self._pages = 0
+        self._error: searchindex.SearchIndexError | None = None
+        self._thread = threading.Thread(target=self._build, name="pagefind-part", daemon=True)
+        self._thread.start()
+
+    def _build(self) -> None:
+        try:
+            self._pages = self.indexer.finish(self.folder)
+        except searchindex.SearchIndexError as e:
+            self._error = e
+
+    def wait(self) -> int:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._pages
+
+    def close(self) -> None:
+        self.indexer.close()
+        self._thread.join()
+        self._tmp.cleanup()
 
 
 def release_memory() -> None:

@@ -23,6 +23,16 @@ SEARCH = "pagefind/"
 CONTRIBUTE = "bidrag/"
 WRITE = "bidrag/skriv/"
 ISSUE_TEMPLATE = "historie.yml"
+# The search index in parts (postbuild.Finisher): the first part is SEARCH, the others are listed here,
+# relative to SEARCH, for search.js to merge (Pagefind's mergeIndex).
+SEARCH_PARTS = "pagefind/vb-dele.json"
+
+
+def search_part(n: int) -> str:
+    """Part ``n`` (2, 3, ...) of the search index, inside the first part's folder."""
+    return f"{SEARCH}del-{n}/"
+
+
 DATA = "data/"
 FEEDS = "feeds/"
 ASSETS = "assets/"  # the theme's and our scripts, styles and icons (overrides/assets)

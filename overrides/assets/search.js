@@ -28,8 +28,12 @@
   function load() {
     pagefind = pagefind || import(new URL("pagefind.js", bundle).href).then(async (pf) => {
       // No web worker: one request less, and a query on one index chunk is quick on the main thread.
-      await pf.options({ baseUrl: new URL("../", bundle).pathname, noWorker: true });
+      const baseUrl = new URL("../", bundle).pathname;
+      await pf.options({ baseUrl, noWorker: true });
       await pf.init();
+      // A large bank's index comes in parts (postbuild.Finisher); vb-dele.json lists the others.
+      const parts = await fetch(new URL("vb-dele.json", bundle)).then((r) => (r.ok ? r.json() : []), () => []);
+      for (const part of parts) await pf.mergeIndex(new URL(part, bundle).pathname, { baseUrl });
       return pf;
     });
     pagefind.catch(() => { pagefind = null; });
