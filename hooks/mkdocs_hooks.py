@@ -78,9 +78,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """The core rendered the page: its front matter and view go to the template; MkDocs renders ''."""
-    page.meta = _current().plan.pages[page.file.src_uri].meta
-    return ""
+    """The core's page: front matter and view as page.meta(.vb); its headings make page.toc."""
+    page.meta = (planned := _current().plan.pages[page.file.src_uri]).meta
+    return planned.markdown
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

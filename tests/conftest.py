@@ -28,7 +28,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEST_ADDRESSES = {
     "VIDENBANK_SITE_URL": "https://videnbank.example.dk/",
     "VIDENBANK_TILGAENGELIGHEDSERKLAERING": "https://www.was.digst.dk/app/videnbank-example",
+    # Who stands behind the site: a strict build stops without them (settings.py).
+    "VIDENBANK_UDGIVER": "Sekretariatet for Testrådet",
     "VIDENBANK_SEKRETARIAT_EMAIL": "sekretariat@videnbank.example.dk",
+    "VIDENBANK_REPO_URL": "https://github.com/samskabelse/videnbank",
 }
 SITE_PARTS = ("mkdocs.yml", "council.yml", "docs", "stories", "principles", "methods", "overrides", "hooks")
 

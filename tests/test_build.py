@@ -37,8 +37,8 @@ def test_story_page(shipped_site: Path) -> None:
     assert methods["Fremtidsværksted"] == "../../metoder/fremtidsvaerksted/"
     headings = [h.get_text(strip=True).rstrip("#") for h in page.select(".vb-body h2")]
     assert headings[:2] == ["Udfordringen", "Det gjorde vi"]
-    edit = page.find("a", attrs={"title": "Redigér side"}) or page.select_one("a.md-content__button")
-    assert edit is not None and edit["href"].endswith("/edit/main/stories/faaborg-midtfyn-dialogmoede-transport.md")
+    # No edit pencil on a story (README: the secretariat changes stories; their readers are citizens).
+    assert page.select_one("a.md-content__button") is None
 
 
 def test_principle_page_lists_its_stories(shipped_site: Path) -> None:
@@ -57,8 +57,14 @@ def test_principle_index_matrix(shipped_site: Path) -> None:
     bank = load_bank(REPO)
     public = [s for s in bank.stories if s.meta.publication == "udgivet"]
     table = html(shipped_site, "principper/").select_one(".vb-matrix table")
-    header = [th.get_text(strip=True) for th in table.select("thead th")]
-    assert header == ["Historie", "1", "2", "3", "4", "5", "6"]
+    heads = table.select("thead th")
+    assert heads[0].get_text(strip=True) == "Historie"
+    for th, principle in zip(heads[1:], bank.principles, strict=True):  # short name shown, full name read aloud
+        hidden = th.select_one(".vb-sr-only")
+        assert hidden.get_text(strip=True) == f": {principle.meta.name}"
+        hidden.extract()
+        assert th.get_text(" ", strip=True) == f"{principle.meta.number} {principle.meta.short_name}"
+        assert len(principle.meta.short_name or "") <= 24
     rows = table.select("tbody tr")
     assert len(rows) == len(public)
     counts = [int(td.get_text(strip=True)) for td in table.select("tfoot td")]
@@ -187,8 +193,8 @@ def test_four_principles_under_other_slugs(tmp_path: Path) -> None:
     root = FIXTURES / "fire-principper"
     site = build_ok(root, tmp_path / "site")
     index = html(site, "principper/")
-    header = [th.get_text(strip=True) for th in index.select(".vb-matrix thead th")]
-    assert header == ["Historie", "1", "2", "3", "4"]
+    header = [th.get_text(" ", strip=True) for th in index.select(".vb-matrix thead th")]
+    assert header == ["Historie", *(f"{p.meta.number} {p.meta.name}" for p in load_bank(root).principles)]
     assert [int(td.get_text()) for td in index.select(".vb-matrix tfoot td")] == [1, 1, 2, 2]
     page = html(site, "principper/inddragelse/")
     titles = [a.get_text(strip=True) for a in page.select(".vb-card__title a")]
@@ -242,6 +248,54 @@ def test_a_publishing_build_says_where_it_lives(tmp_path: Path, env: dict[str, s
     assert "VIDENBANK_SITE_URL=" in output or "VIDENBANK_TILGAENGELIGHEDSERKLAERING=" in output  # how to set it
     assert "Traceback" not in output
     assert not (tmp_path / "site" / "index.html").exists()
+
+
+NO_GITHUB = {"GITHUB_SERVER_URL": "", "GITHUB_REPOSITORY": ""}  # in GitHub Actions these name the repository
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"VIDENBANK_UDGIVER": ""}, "Udgiveren er ikke sat"),
+        ({"VIDENBANK_SEKRETARIAT_EMAIL": ""}, "Sekretariatets e-mailadresse er ikke sat"),
+        ({"VIDENBANK_SEKRETARIAT_EMAIL": "redaktionen"}, "'redaktionen' er ikke en e-mailadresse"),
+        ({"VIDENBANK_REPO_URL": "", **NO_GITHUB}, "Adressen på videnbankens repository er ikke sat"),
+        ({"VIDENBANK_REPO_URL": "http://github.com/x/y"}, "'http://github.com/x/y' er ikke en https-adresse"),
+    ],
+)
+def test_a_publishing_build_says_who_stands_behind_it(tmp_path: Path, env: dict[str, str], expected: str) -> None:
+    """Issue 16: no public site without its publisher, a contact and its repository; the message
+    names the setting to set, in Danish."""
+    result = run_build(REPO, tmp_path / "site", env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and expected in output, output[-2000:]
+    setting = next(iter(env))
+    assert f"{setting}=" in output and "Traceback" not in output
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_the_repository_comes_from_github_actions_and_the_site_says_who_stands_behind_it(tmp_path: Path) -> None:
+    """In GitHub Actions the repository's address needs no setting; the footer names publisher,
+    contact and licence on every page, /om/ says the same, /data/ and historier.json the licence;
+    a story has no edit pencil, a hand-written page one into that repository."""
+    env = {"VIDENBANK_REPO_URL": "", "GITHUB_SERVER_URL": "https://github.example", "GITHUB_REPOSITORY": "kommune/bank"}
+    site = build_ok(REPO, tmp_path / "site", env=env)
+    for address in ("", "historier/", "om/", "data/", "evaluering/"):
+        footer = html(site, address).select_one("footer")
+        assert "Udgivet af Sekretariatet for Testrådet" in footer.get_text(" ")
+        assert footer.find("a", href="mailto:sekretariat@videnbank.example.dk") is not None
+        licence = footer.find("a", rel="license")
+        assert licence.get_text() == "CC BY 4.0" and "creativecommons.org/licenses/by/4.0" in licence["href"]
+    about = html(site, "om/")
+    assert about.find(id="udgiver") is not None and about.find("a", href="https://github.example/kommune/bank")
+    assert about.select_one("a.md-content__button")["href"] == "https://github.example/kommune/bank/edit/main/docs/om.md"
+    assert html(site, "data/").find(id="vilkaar").find_next("a", rel="license").get_text() == "CC BY 4.0"
+    data = json.loads((site / "data" / "historier.json").read_text(encoding="utf-8"))
+    assert data["licens"] == "CC BY 4.0" and data["licens_url"].startswith("https://creativecommons.org/")
+    story = next(p for p in (site / "historier").glob("*/index.html") if p.parent.name != "side")
+    assert html(site, f"historier/{story.parent.name}/").select_one("a.md-content__button") is None
+    bidrag = html(site, "bidrag/")
+    assert bidrag.find("a", href="https://github.example/kommune/bank/issues/new?template=historie.yml") is not None
 
 
 def test_preview_and_plain_builds_need_no_public_address(tmp_path: Path) -> None:

@@ -10,8 +10,10 @@ from pathlib import Path
 from conftest import FIXTURES, REPO, write_tree
 from videnbank.derive import Catalogue, actors_by_sector, danish_date, period_text
 from videnbank.load import load_bank
-from videnbank.model import Story, slugify
+from videnbank.model import Story
 from videnbank.problems import Problem, choose_from, did_you_mean, report
+from videnbank.render import Renderer
+from videnbank.slugs import slugify
 from videnbank.source import read_source
 
 GOOD = """---
@@ -85,7 +87,9 @@ def test_line_numbers_follow_the_file(tmp_path: Path) -> None:
 def test_body_line_is_counted_after_front_matter(tmp_path: Path) -> None:
     file = write_tree(tmp_path, {"a.md": "---\ntitel: x\n---\n\nTekst\n"}) / "a.md"
     src = read_source(file, "a.md")
-    assert src.data == {"titel": "x"} and src.body == "Tekst\n" and src.body_line == 4
+    # The body starts at 'Tekst' (line 5): the blank line after '---' is not part of it, so a
+    # problem in the body is named at the file's own line (it was one line early).
+    assert src.data == {"titel": "x"} and src.body == "Tekst\n" and src.body_line == 5
     assert src.line_of(("titel",)) == 2
 
 
@@ -153,6 +157,16 @@ def test_slugify_and_hints() -> None:
     assert choose_from("x", ["a", "b"]) == "brug en af: a, b"
     text = report([Problem("b.md", 2, "f", "w", "x"), Problem("a.md", 9, "f", "w", "x")])
     assert text.splitlines() == ["Videnbanken har 2 problemer i indholdet:", "  a.md:9: f: w — x", "  b.md:2: f: w — x"]
+
+
+def test_one_danish_transliteration_for_slugs_and_heading_anchors() -> None:
+    """æ → ae, ø → oe, å → aa, capitals too, in file names and in every heading's anchor (issue 16:
+    the anchors used to drop æ and ø and make å an a)."""
+    assert slugify("ÆBLER, ØER OG ÅER") == "aebler-oeer-og-aaer"
+    assert slugify("Crème brûlée") == "creme-brulee"
+    html = Renderer().render("## 1. Ny velfærd i en lokal sammenhæng\n\n## Åben for Ærø\n", "x.md").html
+    assert 'id="1-ny-velfaerd-i-en-lokal-sammenhaeng"' in html
+    assert 'id="aaben-for-aeroe"' in html
 
 
 def test_principle_problems(tmp_path: Path) -> None:

@@ -217,6 +217,37 @@ def test_open_data_byte_for_byte_on_every_engine_with_and_without_the_slash(
             assert _json_ld(site, "historier/folkemoedet-i-silkeborg/") == json_ld, engine
 
 
+TOC_PAGES = ("om/", "startguide/", "evaluering/", "data/", "raadet/", "historier/faaborg-midtfyn-civilsamfundspolitik/")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_page_with_sections_has_a_table_of_contents_and_a_skip_link(
+    built: dict[str, Path], engine: str
+) -> None:
+    """Issue 16: bodies arrive as HTML, so the engine gets the page's headings from the core (the
+    plan's Markdown) and builds the table of contents and the skip link from them. Every entry
+    points at a heading of the page with the same text, and every section heading is listed."""
+    for address in (*TOC_PAGES, "historier/"):
+        page = html(built[engine], address)
+        skip = page.select_one("a.md-skip")
+        assert skip is not None and skip["href"] == "#__skip", f"{engine} {address}: skip link"
+        article = page.find("article", id="__skip")
+        assert article is not None, f"{engine} {address}: the skip link's target"
+        toc = page.select_one("nav.md-nav--secondary [data-md-component=toc]")
+        if address == "historier/":
+            continue  # a listing without sections: the skip link, no table of contents
+        assert toc is not None, f"{engine} {address}: no table of contents"
+        entries = [(str(a["href"]).removeprefix("#"), _text(a)) for a in toc.select("a.md-nav__link")]
+        headings = [(str(h["id"]), _text(h).removesuffix(" #").strip()) for h in article.select("h2[id], h3[id]")
+                    if not str(h["id"]).startswith("vb-")]  # the template's own boxes (facts, sources): no sections
+        assert entries, f"{engine} {address}: an empty table of contents"
+        assert set(entries) <= set(headings), f"{engine} {address}: {set(entries) - set(headings)}"
+        assert [e for e in headings if e[0] in dict(entries)] == entries, f"{engine} {address}: order"
+        sections = {str(h["id"]) for h in article.select("h2[id]") if not str(h["id"]).startswith("vb-")}
+        assert sections <= {i for i, _ in entries}, (
+            f"{engine} {address}: a section missing from the table of contents")
+
+
 TITLE = 'En <historie> & "x"'
 
 

@@ -24,9 +24,10 @@ from videnbank import export, gitdates, startguide
 from videnbank.derive import Catalogue, danish_date
 from videnbank.load import load_bank
 from videnbank.model import Story
-from videnbank.settings import Site
+from videnbank.settings import Licence, Site
 
-SITE = Site("Testbanken", "https://videnbank.example.dk/", "Må genbruges med kildeangivelse.")
+SITE = Site("Testbanken", "https://videnbank.example.dk/",
+            Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/deed.da"))
 DRAFT_SLUG = "faaborg-midtfyn-revision-af-politikken"
 DRAFT_SENTENCE = "Denne kladde må ikke blive offentlig."
 

@@ -289,7 +289,8 @@ def test_content_keeps_its_own_clothes(hostile: Hostile, engine: str) -> None:
     page = _page(site, "historier/config/")
     assert [e.name for e in page.select("[id=__config]")] == ["script"], "only Material's own configuration"
     heading = page.select_one("article .vb-body h3")
-    assert heading["id"].startswith("afsnit-config")
+    # '### __config': the one Danish slugify (model.slugify) makes the anchor 'config', no reserved id
+    assert str(heading["id"]) in {"config", "afsnit-config"}
     assert heading.select_one("a.headerlink")["href"] == f"#{heading['id']}"
     assert not [e for e in page.select("article [id]") if e["id"].startswith(("__", "md-", "vb-body"))]
     links = _page(site, "historier/knap/").select("article .vb-body a:not(.headerlink)")

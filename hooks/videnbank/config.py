@@ -37,9 +37,3 @@ def read_config(config_file: Path) -> dict[str, Any]:
     data["docs_dir"] = str((config_file.parent / data.get("docs_dir", "docs")).resolve())
     return dict(data)
 
-
-def repository(root: Path) -> str | None:
-    """The repository's address (``repo_url``), the one setting the contributor links come from."""
-    file = root / CONFIG_FILE
-    url = read_config(file).get("repo_url") if file.is_file() else None
-    return str(url).rstrip("/") if url else None

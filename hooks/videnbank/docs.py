@@ -24,6 +24,7 @@ TEMPLATES = {
     PAGE_TEMPLATE: "en almindelig side",
     "forside.html": "forsiden med principperne og de nyeste historier",
     "data.html": "siden om åbne data med tabellerne over felter og filer",
+    "om.html": "siden om videnbanken med udgiver, kontakt, licens og repository",
 }
 FIELDS = ("title", "description", "template", "hide")
 HIDE = ("navigation", "toc", "footer", "path", "tags")

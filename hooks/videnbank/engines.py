@@ -115,7 +115,9 @@ def _engine_config(config: dict[str, Any], engine: str, site_dir: Path) -> str:
     path under the config's folder and panics on an absolute one (0.0.73: "invariant:
     Id(Format(Path(RootDir)))" in workflow.rs), and refuses a site_dir outside that folder."""
     root = Path(config["config_file_path"]).parent
-    out = {k: v for k, v in config.items() if k not in {"hooks", "config_file_path", "strict", "validation"}}
+    # edit_uri: the core makes the edit links (settings.edit_base); the engine has no repo_url.
+    out = {k: v for k, v in config.items()
+           if k not in {"hooks", "config_file_path", "strict", "validation", "edit_uri"}}
     out["docs_dir"] = TREE
     out["site_dir"] = ZENSICAL_SITE if engine == "zensical" else str(site_dir)
     theme = dict(out.get("theme") or {})

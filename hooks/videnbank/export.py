@@ -100,7 +100,10 @@ class OpenData(BaseModel):
     )
     title: str = Field(alias="titel", description="Videnbankens navn.")
     site_url: str = Field(alias="url", description="Videnbankens adresse.")
-    licence: str | None = Field(alias="licens", description="Vilkårene for genbrug, som sitet angiver dem.")
+    licence: str | None = Field(
+        alias="licens", description="Licensen for tekster og data, fx CC BY 4.0: genbrug er tilladt med kildeangivelse."
+    )
+    licence_url: str | None = Field(alias="licens_url", description="Adressen på licensens tekst.")
     updated: dt.date | None = Field(
         alias="opdateret", description="Datoen for den nyeste historie (ÅÅÅÅ-MM-DD); tom, hvis der ingen historier er."
     )
@@ -141,7 +144,8 @@ def document(catalogue: Catalogue, site: Site) -> dict[str, Any]:
         "version": FORMAT_VERSION,
         "titel": site.name,
         "url": site.link(),
-        "licens": site.licence,
+        "licens": site.licence.name if site.licence else None,
+        "licens_url": site.licence.url if site.licence else None,
         "opdateret": updated.isoformat() if updated else None,
         "antal": len(stories),
         "principper": [_record(p.slug, site.link(urls.principle(p.slug)), p.meta) for p in catalogue.principles],
@@ -403,7 +407,7 @@ def atom_feed(
     _sub(feed, "link", rel="alternate", type="text/html", href=site.link(alternate))
     _sub(_sub(feed, "author"), "name", site.name)
     if site.licence:
-        _sub(feed, "rights", site.licence)
+        _sub(feed, "rights", f"{site.licence.name}: {site.licence.url}")
     for story in entries:
         url = story_url(site, story.slug)
         entry = _sub(feed, "entry")

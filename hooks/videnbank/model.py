@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 from .limits import MAX_SLUG_CHARS, MIN_YEAR
 from .problems import choose_from
 from .safety import MAX_IMAGE_BYTES
+from .slugs import slugify as slugify  # re-exported: vocabulary values and file names use it
 
 # The closed vocabularies' values, by name: code compares with these names, never with the words.
 PUBLIC_SECTOR = "offentlig"
@@ -75,14 +76,8 @@ COUNCIL_ROLES: dict[str, str] = {
     NOT_INVOLVED: "Ikke involveret",
 }
 
-_TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe", "ä": "ae"})
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-
-
-def slugify(value: str) -> str:
-    text = value.strip().lower().translate(_TRANSLIT)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def file_slug(title: str) -> str:
@@ -418,6 +413,10 @@ class Principle(_Model):
 
     number: Annotated[int, Field(ge=1)] = Field(alias="nummer", description="Principets nummer i rækken.")
     name: Text = Field(alias="navn", description="Principets navn.")
+    short_name: Text | None = Field(
+        None, alias="kort_titel", max_length=24,
+        description="Et kort navn (højst 24 tegn) til tabellers kolonner, fx 'Lokal velfærd'. Uden det bruges navnet.",
+    )
     statement: Text = Field(alias="kort", description="Principet i én sætning.")
     questions: list[Text] = Field(default_factory=list, alias="spørgsmål", description="Refleksionsspørgsmål.")
     source: Text | None = Field(None, alias="kilde", description="Hvor principet kommer fra.")

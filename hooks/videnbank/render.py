@@ -15,7 +15,7 @@ import html
 import posixpath
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Container
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -27,13 +27,17 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from . import contentrules
+from .slugs import slugify
 
 # The one Python-Markdown configuration: pages, the checker's rendered pass (safety) and the open
 # data's plain-text summaries (export) all render with it (Renderer: these, the site's links, the
 # content rules' clothes, then the table of contents with permalinks).
 EXTENSIONS = ["tables", "fenced_code", "attr_list", "admonition", "sane_lists"]
 PERMALINK_TITLE = "Link til dette afsnit"
-EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {"toc": {"permalink": "#", "permalink_title": PERMALINK_TITLE}}
+# Heading anchors use the one Danish transliteration of slugs (model.slugify: æ → ae, ø → oe, å → aa).
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    "toc": {"permalink": "#", "permalink_title": PERMALINK_TITLE, "slugify": slugify}
+}
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
@@ -152,6 +156,15 @@ def relative(address: str, from_address: str) -> str:
     return rel
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A section of a page for its table of contents: level 2-6, its anchor and its plain text."""
+
+    level: int
+    id: str
+    title: str
+
+
 @dataclass
 class Rendered:
     html: str
@@ -159,6 +172,14 @@ class Rendered:
     # Every site file a relative link was looked up as, and whether the site has it: the only way the
     # result depends on anything but the text and the page's address (what a cache must compare).
     lookups: tuple[tuple[str, bool], ...] = ()
+    headings: list[Heading] = field(default_factory=list)  # the sections, h1 left out
+
+
+def _headings(tokens: list[dict[str, Any]]) -> Iterator[Heading]:
+    for token in tokens:
+        if token["level"] > 1:
+            yield Heading(token["level"], token["id"], html.unescape(token["name"]))
+        yield from _headings(token["children"])
 
 
 def line_of(text: str, needle: str) -> int:
@@ -251,4 +272,5 @@ class Renderer:
 
     def render(self, text: str, src_uri: str) -> Rendered:
         page = sanitize_html(self.unsanitised(text, src_uri))
-        return Rendered(page, self.state.broken, tuple(self.state.lookups))
+        return Rendered(page, self.state.broken, tuple(self.state.lookups),
+                        list(_headings(getattr(self._md, "toc_tokens", []))))

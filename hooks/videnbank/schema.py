@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import repository
 from .docs import GUIDE_MARKER, GUIDE_ONLY, repository_links, write_link
 from .load import REQUIRED_SECTIONS, STORY_SECTIONS, TODO, load_bank
 from .model import DRAFT, PARTIAL_DATE_RE, Story
@@ -275,6 +274,9 @@ def render_guide(text: str, schema: dict[str, Any]) -> str:
     return text.replace(GUIDE_MARKER, field_table(schema))
 
 
+GITHUB_RELATIVE = "../.."
+
+
 def contributing_text(root: Path) -> str:
     """CONTRIBUTING.md: the site's guide page with its table filled in."""
     source = (root / GUIDE_SOURCE).read_text(encoding="utf-8")
@@ -283,9 +285,10 @@ def contributing_text(root: Path) -> str:
         " Ret i docs/bidrag.md, ikke her. -->\n\n"
     )
     guide = render_guide(source, story_schema(vocabulary(root))).replace(GUIDE_ONLY + "\n", "")
-    # The file is the same wherever it is made (the site's address comes from the environment), so
-    # on GitHub the writing page's link points at the section that names the page.
-    return head + guide + repository_links(repository(root)) + write_link("#send-en-historie")
+    # Read on GitHub, beside the repository's own pages: '../..' from blob/main/CONTRIBUTING.md is
+    # the repository, whichever it is (a copy in another municipality's account too); the writing
+    # page's link points at the section that names the page.
+    return head + guide + repository_links(GITHUB_RELATIVE) + write_link("#send-en-historie")
 
 
 # --- the template for a new story -------------------------------------------------------------

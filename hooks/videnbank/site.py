@@ -30,7 +30,7 @@ from .evaluation import evaluate
 from .load import Entry, load_bank
 from .problems import Problem
 from .rebuild import Memo
-from .render import Renderer, address_of, line_of
+from .render import Heading, Renderer, address_of, line_of
 from .safety import image_source
 from .settings import Settings, Site
 from .words import plural, them
@@ -60,6 +60,14 @@ class Page:
     hide: tuple[str, ...] = ()
     search: bool = True
     search_kind: str = KIND_PAGE
+
+    @property
+    def markdown(self) -> str:
+        """The page's table of contents as Markdown headings, the text an engine is given: it builds
+        page.toc (the table of contents and the skip link) from them. What a reader sees is the
+        core's body (page.meta.vb.body_html), never this text."""
+        return "".join(f"{'#' * h['level']} {_markdown_text(h['title'])} {{#{h['id']}}}\n\n"
+                       for h in self.view.get("toc", ()))
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -145,7 +153,7 @@ def build_plan(settings: Settings, memo: Memo | None = None) -> Plan:
                                repository=settings.repository),
                   writing.DESCRIPTION, search=False))
     _hand_written_pages(plan, catalogue, settings, hand_written, render)
-    _on_every_page(plan, catalogue, settings)
+    _on_every_page(plan, catalogue, settings, render.headings)
     plan.assets += [Asset(src, content) for src, content in open_data.items()]
     # Material's bundle fetches "sitemap.xml" beside the target of every <link rel="alternate"> (for
     # language versions); an empty one beside the feeds keeps that from being a 404 on every page view.
@@ -164,13 +172,15 @@ def link_problem(path: str, line: int, target: str) -> Problem:
 class _Render:
     """The one renderer, noting each link to a page that does not exist as a problem of the file,
     at the line of the file (``first_line``: where the body starts; ``body``: the text as written,
-    when ``text`` has more added to it)."""
+    when ``text`` has more added to it); and each page's sections for its table of contents."""
 
     def __init__(self, plan: Plan, renderer: Renderer, memo: Memo | None = None) -> None:
         self.plan, self.renderer, self.memo = plan, renderer, memo
+        self.headings: dict[str, list[Heading]] = {}
 
     def __call__(self, text: str, src_uri: str, path: str, first_line: int = 1, body: str | None = None) -> str:
         result = self.memo.render(self.renderer, text, src_uri) if self.memo else self.renderer.render(text, src_uri)
+        self.headings[src_uri] = result.headings
         for target in result.broken_links:
             line = first_line + line_of(text if body is None else body, target) - 1
             self.plan.problems.append(link_problem(path, line, target))
@@ -184,8 +194,9 @@ def _content_pages(plan: Plan, catalogue: Catalogue, settings: Settings, render:
         src = urls.src_uri(urls.story(story.slug))
         view = views.story(catalogue, story, settings.site, render(story.body, src, story.path, story.body_line),
                            last_changed.get(story.path))
-        plan.add(Page(src, story.meta.title, "historie.html", view, story.meta.summary, story.path,
-                      search_kind=KIND_STORY))
+        # No edit pencil on a story: its readers are citizens, and a story changes through the
+        # secretariat's review (the footer says how to reach it), not an edit on GitHub.
+        plan.add(Page(src, story.meta.title, "historie.html", view, story.meta.summary, search_kind=KIND_STORY))
         for image in story.meta.images:
             plan.assets.append(Asset(urls.story_file(story.slug, image.file.rsplit("/", 1)[-1]),
                                      source=image_source(settings.root / story.path, image.file)))
@@ -227,25 +238,52 @@ def _hand_written_pages(
                                    {m.slug: m.meta.name for m in catalogue.methods})
     for doc in hand_written.pages:
         body = render(doc_text(doc, settings.repository, vocabulary), doc.src_uri, doc.path, doc.body_line, doc.body)
-        view = {"kind": "page", "title": doc.title, "body_html": body}
+        view: dict[str, Any] = {"kind": "page", "title": doc.title, "body_html": body}
         if doc.template == "forside.html":
             view = views.home(catalogue, body)
         elif doc.template == "data.html":
             view = {**_data_view(catalogue, settings.site), "body_html": body}
+        elif doc.template == "om.html":
+            view["sections"] = {"udgiver": "Hvem står bag"}
         plan.add(Page(doc.src_uri, doc.title, doc.template, view, doc.description, doc.path,
                       tuple(doc.hide), search=doc.template != "forside.html"))
 
 
-def _on_every_page(plan: Plan, catalogue: Catalogue, settings: Settings) -> None:
-    """What every page shows around its content: the feeds, the credit line, the edit link."""
+def _on_every_page(
+    plan: Plan, catalogue: Catalogue, settings: Settings, headings: Mapping[str, Sequence[Heading]]
+) -> None:
+    """What every page shows around its content: the table of contents, the feeds, the credit line,
+    the edit link."""
     site_feed = {"title": f"{settings.site.name}: alle historier", "url": urls.SITE_FEED}
     credit = principles_credit(catalogue)
+    about = who(settings)
     for page in plan.pages.values():
+        page.view["about"] = about
+        page.view["toc"] = table_of_contents(page, headings.get(page.src_uri, ()))
         page.view["credit"] = credit
         page.view["edit_url"] = settings.edit_base + page.edit_path if settings.edit_base and page.edit_path else None
         feed = page.view.get("feed")
         own = [{"title": f"{settings.site.name}: {page.title}", "url": feed}] if feed else []
         page.view["feeds"] = [site_feed, *own]
+
+
+def table_of_contents(page: Page, headings: Sequence[Heading]) -> list[dict[str, Any]]:
+    """The page's sections: its title first (the skip link's target, the start of the content:
+    urls.CONTENT_ID), then the sections of its rendered body, then those its template adds (the
+    view's ``sections``, which the template's headings show)."""
+    toc = [{"level": 1, "id": urls.CONTENT_ID, "title": page.title}]
+    toc += [{"level": h.level, "id": h.id, "title": h.title} for h in headings if h.level <= TOC_DEPTH]
+    toc += [{"level": 2, "id": key, "title": title} for key, title in page.view.get("sections", {}).items()]
+    return toc
+
+
+TOC_DEPTH = 3  # h2 and h3: the start guide has a section per principle and method, not per question
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!:|~^])")
+
+
+def _markdown_text(text: str) -> str:
+    """``text`` as Markdown that renders as that text: HTML escaped, Markdown's characters too."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
 
 
 def problem_plan(plan: Plan, settings: Settings) -> Plan:
@@ -290,6 +328,18 @@ def summary(plan: Plan, settings: Settings) -> Iterator[str]:
     yield (f"{plural(len(catalogue.stories), 'historie', 'historier')}, "
            f"{plural(len(catalogue.principles), 'princip', 'principper')}, "
            f"{plural(len(catalogue.methods), 'metode', 'metoder')}, {plural(len(plan.pages), 'side', 'sider')}")
+
+
+def who(settings: Settings) -> dict[str, Any]:
+    """Who stands behind the site, for the footer and /om/: publisher, contact, licence, source."""
+    licence = settings.site.licence
+    return {
+        "publisher": settings.publisher,
+        "email": settings.secretariat_email,
+        "email_url": f"mailto:{settings.secretariat_email}" if settings.secretariat_email else None,
+        "licence": {"name": licence.name, "url": licence.url} if licence else None,
+        "repository": settings.repository,
+    }
 
 
 def sitemap(plan: Plan, settings: Settings) -> str:
@@ -363,7 +413,9 @@ def _data_view(catalogue: Catalogue, site: Site) -> dict[str, Any]:
         "methods": [{"slug": m.slug, "name": m.meta.name, "url": urls.method(m.slug)} for m in catalogue.methods],
         "count": plural(d.count, "udgiven historie", "udgivne historier"),
         "version": d.version,
-        "licence": site.licence,
+        "licence": {"name": site.licence.name, "url": site.licence.url} if site.licence else None,
+        "sections": {"felter": "Felterne i historier.json", "kolonner": "Kolonnerne i historier.csv",
+                     "kortnavne": "Principper og metoder med kortnavne", "vilkaar": "Omfang og vilkår"},
     }
 
 
@@ -393,7 +445,7 @@ def files(plan: Plan) -> Iterator[tuple[str, str | bytes | Path]]:
     """Every page and file of the plan as (src_uri, content or file to copy), pages with their
     full front matter: the docs tree an engine without hooks builds."""
     for page in plan.pages.values():
-        yield page.src_uri, front_matter(page.meta)
+        yield page.src_uri, front_matter(page.meta, page.markdown)
     for asset in plan.assets:
         if asset.source is not None:
             yield asset.src_uri, asset.source

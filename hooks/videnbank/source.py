@@ -99,8 +99,12 @@ def read_source(file: Path, display_path: str, *, front_matter_optional: bool = 
         return src
     yaml_text = text[start.end():close.start()]
     first_line = 2
-    src.body_line = text.count("\n", 0, close.end()) + 2
-    src.body = text[close.end():].lstrip("\r\n") if close.end() < len(text) else ""
+    rest = text[close.end():]
+    src.body = rest.lstrip("\r\n")
+    # The body's first line: after the closing '---' and any blank lines the body leaves out (an
+    # empty body: the line after '---').
+    skipped = rest[: len(rest) - len(src.body)].count("\n") if src.body else 1
+    src.body_line = text.count("\n", 0, close.end()) + 1 + skipped
     _parse_yaml(src, yaml_text, first_line)
     return src
 

@@ -37,6 +37,10 @@ DATA = "data/"
 FEEDS = "feeds/"
 ASSETS = "assets/"  # the theme's and our scripts, styles and icons (overrides/assets)
 NOT_FOUND = "404.html"
+# The start of every page's content (overrides/main.html's <article>): the skip link's target, the
+# first entry of each page's table of contents. Zensical's skip link always points at '#__skip';
+# no heading's anchor (model.slugify) starts with '_'.
+CONTENT_ID = "__skip"
 
 
 def story(slug: str) -> str:

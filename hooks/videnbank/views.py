@@ -314,7 +314,9 @@ def principles_index(catalogue: Catalogue, body_html: str = "") -> View:
         "title": "Principper",
         "body_html": body_html,
         "principles": [
-            {"number": p.meta.number, "name": p.meta.name, "statement": p.meta.statement,
+            {"number": p.meta.number, "name": p.meta.name, "short_name": p.meta.short_name or p.meta.name,
+             "full_name": p.meta.name if p.meta.short_name else "",  # for screen readers, beside the short name
+             "statement": p.meta.statement,
              "url": urls.principle(p.slug), "total": len(catalogue.by_principle[p.slug]),
              "count": plural(len(catalogue.by_principle[p.slug]), "historie", "historier")}
             for p in principles
@@ -330,6 +332,7 @@ def principles_index(catalogue: Catalogue, body_html: str = "") -> View:
             if len(catalogue.stories) > MATRIX_ROWS else ""
         ),
         "stories_url": urls.STORIES,
+        "sections": {"oversigt": "Historier og principper"},
     }
 
 
@@ -394,9 +397,15 @@ def council(catalogue: Catalogue, c: Council, notices: Sequence[str], body_html:
                 "source": r.source,
             },
         },
-        "members_heading": " ".join(
-            p for p in (f"Medlemmer ({len(c.members)})", c.members_as_of_text) if p
-        ),
+        "sections": {
+            **({"maalgruppe": "Hvem rådet arbejder for"} if c.texts.target_group else {}),
+            **({"opgaver": "Det gør rådet"} if c.texts.tasks else {}),
+            **({"arbejdsform": "Sådan arbejder rådet"} if c.texts.ways else {}),
+            "medlemmer": " ".join(p for p in (f"Medlemmer ({len(c.members)})", c.members_as_of_text) if p),
+            "regler": "Reglerne for rådet",
+            "sammensaetning": "Sammensætningen set i forhold til reglerne",
+            "kontakt": "Kontakt rådet",
+        },
         "members_source": _reference(c.members_source) if c.members_source else None,
         "notices": list(notices),
         "evaluation_url": urls.EVALUATION,
@@ -411,4 +420,11 @@ def evaluation(e: Evaluation, c: Council | None, body_html: str = "") -> View:
         "body_html": body_html,
         "evaluation": dataclasses.asdict(e),
         "council_name": c.name if c else None,
+        # The template's sections, shown by its headings and listed in the table of contents.
+        "sections": {
+            "saadan-taeller-vi": "Sådan tæller siden",
+            **({"overblik": "Overblik pr. år", "diagrammer": "Diagrammer", "principper": "Principdækning",
+                "aktoerer": "Nye aktører år for år"} if e.years else {}),
+            **({"succeskriterier": f"Succeskriterier {e.criteria_years}"} if e.criteria else {}),
+        },
     }

@@ -19,9 +19,10 @@ from . import urls
 from .issueform import BODY, FORM, SUBMITTED_STATE, FormField, field_docs, help_text, options
 from .limits import MAX_SLUG_CHARS
 from .load import REQUIRED_SECTIONS, STORY_SECTIONS
-from .model import _TRANSLIT, ACTOR_KINDS, SECTORS
+from .model import ACTOR_KINDS, SECTORS
 from .safety import _TAG_IN_TEXT
 from .schema import FieldDoc, Vocabulary, fields, story_schema, value_text
+from .slugs import TRANSLITERATION
 from .views import script_json
 
 TITLE = "Skriv en historie"
@@ -133,7 +134,7 @@ def view(vocab: Vocabulary, *, secretariat_email: str | None, repository: str | 
         "sectors": SECTORS,
         "actor_kinds": ACTOR_KINDS,
         "principles": vocab.principles,
-        "transliteration": {chr(k): v for k, v in _TRANSLIT.items()},
+        "transliteration": {chr(k): v for k, v in TRANSLITERATION.items()},
         "max_slug": MAX_SLUG_CHARS,
         "markup": _TAG_IN_TEXT.pattern,
         "mail": {"to": secretariat_email, "limit": MAIL_LIMIT} if secretariat_email else None,

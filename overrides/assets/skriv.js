@@ -124,12 +124,12 @@
     announce.textContent = "Kladden er slettet.";
   }
 
-  // --- text helpers, as the core writes them (model.slugify, issueform) ------------------------
+  // --- text helpers, as the core writes them (slugs.slugify, issueform) ------------------------
 
   function slugify(value) {
     var text = value.trim().toLowerCase().replace(/./g, function (ch) {
       return Object.prototype.hasOwnProperty.call(config.transliteration, ch) ? config.transliteration[ch] : ch;
-    });
+    }).normalize("NFKD");  // then accents fall away below (é → e), as slugs.slugify does
     return text.replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
   }
 
