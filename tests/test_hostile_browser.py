@@ -20,12 +20,16 @@ window.__violations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));
 """
 INSPECT = """() => {
-  const centre = document.elementFromPoint(innerWidth / 2, innerHeight / 2);
   return {
     violations: window.__violations,
     material: typeof document$ !== 'undefined',
     focused: document.activeElement ? document.activeElement.tagName : null,
-    covered: !!(centre && centre.closest('.vb-facts, .vb-images, .admonition')),
+    covered: [...document.querySelectorAll('article, article *, .vb-facts *, .vb-images *')].some((e) => {
+      const style = getComputedStyle(e);
+      const box = e.getBoundingClientRect();
+      return ['fixed', 'absolute'].includes(style.position)
+        && box.width >= innerWidth / 2 && box.height >= innerHeight / 2;
+    }),
     dialogs: [...document.querySelectorAll('[class*=md-dialog]')].filter(e => e.closest('article')).length,
   };
 }"""
