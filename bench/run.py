@@ -207,10 +207,14 @@ class Run:
     tree_rss_mb: float = 0.0  # the largest sum over the child and its children at one time (Pagefind)
 
 
-# A strict (publishing) build must know the site's address and its accessibility statement.
+# A strict (publishing) build must know the site's address, its accessibility statement, who
+# stands behind it and its repository (settings.config_problem).
 BUILD_ENV = {
     "VIDENBANK_SITE_URL": "https://videnbank.example.dk/",
     "VIDENBANK_TILGAENGELIGHEDSERKLAERING": "https://www.was.digst.dk/app/x",
+    "VIDENBANK_UDGIVER": "Sekretariatet for Benchmarkrådet",
+    "VIDENBANK_SEKRETARIAT_EMAIL": "sekretariat@videnbank.example.dk",
+    "VIDENBANK_REPO_URL": "https://github.com/samskabelse/videnbank",
     "NO_MKDOCS_2_WARNING": "1",
 }
 
