@@ -74,6 +74,18 @@ def test_json_blocks_are_data_not_scripts(policy: csp.Policy) -> None:
     assert fresh.policy(page).count("'sha256-") == 1 and fresh.unknown == []
 
 
+def test_a_template_edited_during_the_preview_is_read_again(tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "main.html").write_text("<script>var a = 1;</script>", encoding="utf-8")
+    assert csp.Policy.for_build(overrides).is_known("var a = 1;")
+    assert not csp.Policy.for_build(overrides).is_known("var b = 2;")
+    (overrides / "main.html").write_text("<script>var b = 2;</script>\n", encoding="utf-8")
+    policy = csp.Policy.for_build(overrides)
+    assert policy.is_known("var b = 2;")
+    assert not policy.is_known("var a = 1;")
+
+
 def test_an_unknown_inline_script_stops_the_build_naming_the_page(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "historier" / "x").mkdir(parents=True)

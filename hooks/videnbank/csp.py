@@ -89,8 +89,17 @@ def known_scripts(folders: Iterable[Path]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.DOTALL) for p in patterns)
 
 
-@functools.lru_cache(maxsize=4)
 def _known_for(folders: tuple[Path, ...]) -> tuple[re.Pattern[str], ...]:
+    """known_scripts, kept while no template under ``folders`` changes: a template edited while
+    ``./dev serve`` runs is read again at the next rebuild."""
+    stamp = tuple((t, t.stat().st_mtime_ns, t.stat().st_size) for f in folders for t in sorted(f.rglob("*.html")))
+    return _known_for_stamp(folders, stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _known_for_stamp(
+    folders: tuple[Path, ...], stamp: tuple[tuple[Path, int, int], ...]
+) -> tuple[re.Pattern[str], ...]:
     return known_scripts(folders)
 
 
