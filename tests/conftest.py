@@ -33,6 +33,8 @@ TEST_ADDRESSES = {
     "VIDENBANK_SEKRETARIAT_EMAIL": "sekretariat@videnbank.example.dk",
     "VIDENBANK_REPO_URL": "https://github.com/samskabelse/videnbank",
 }
+# How long a browser test waits for a condition (a page load, a search result, an expect()).
+WAIT_MS = 60_000
 SITE_PARTS = ("mkdocs.yml", "council.yml", "docs", "stories", "principles", "methods", "overrides", "hooks")
 
 
@@ -168,8 +170,12 @@ def browser() -> Iterator[Browser]:
     only a developer's machine skips."""
     if not CHROMIUM.exists():
         unavailable(f"{CHROMIUM} is missing: install Debian's chromium ('./dev test' does) to run browser tests")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Conditions, not sleeps: a passing test returns as soon as its condition holds, so a generous
+    # bound costs nothing. On a 2-core CI machine with both test workers busy, a page load or a
+    # search can take several times as long as on an idle one (10 s was exceeded there).
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

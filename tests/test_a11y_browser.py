@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import PAGE_TYPES, html, page_type_path
+from conftest import PAGE_TYPES, WAIT_MS, html, page_type_path
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -141,7 +141,7 @@ def _search_with_keyboard(page: Page, query: str) -> str:
     _tab_to(page, SEARCH_FIELD)
     page.keyboard.type(query, delay=20)
     page.wait_for_function(  # search.js marks the list with the query it shows once the results are in
-        "q => document.getElementById('vb-search-results').dataset.term === q", arg=query, timeout=15_000)
+        "q => document.getElementById('vb-search-results').dataset.term === q", arg=query, timeout=WAIT_MS)
     for key, tries in (("ArrowDown", 3), ("Tab", 20)):
         for _ in range(tries):
             page.keyboard.press(key)  # returns once the page has handled the key (focus moved)

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import yaml
-from conftest import build_ok, copy_site, html, serve_site
+from conftest import WAIT_MS, build_ok, copy_site, html, serve_site
 from videnbank import facets
 from videnbank.derive import Catalogue
 from videnbank.load import load_bank
@@ -117,7 +117,7 @@ def test_index_matches_the_core(big: Site) -> None:
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context()
     tab = context.new_page()
-    tab.set_default_timeout(10_000)
+    tab.set_default_timeout(WAIT_MS)
     errors: list[str] = []
     tab.on("pageerror", lambda e: errors.append(str(e)))
     yield tab

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import PAGE_TYPES, REPO, page_type_path
+from conftest import PAGE_TYPES, REPO, WAIT_MS, page_type_path
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Request
@@ -40,7 +40,7 @@ def _use_the_page(page: Page) -> None:
         page.keyboard.type("samskabelse", delay=10)
         # search.js marks the list with the query it shows once the results are in
         page.wait_for_function(
-            "() => document.getElementById('vb-search-results')?.dataset.term === 'samskabelse'", timeout=15_000)
+            "() => document.getElementById('vb-search-results')?.dataset.term === 'samskabelse'", timeout=WAIT_MS)
     page.wait_for_load_state("networkidle")
 
 

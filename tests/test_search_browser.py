@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import REPO, html
+from conftest import REPO, WAIT_MS, html
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -78,7 +78,7 @@ def _requested(page: Page) -> list[str]:
 def _results(page: Page, query: str) -> list[tuple[str, str]]:
     """The results shown for ``query`` (title, address), once the list shows that query."""
     page.wait_for_function(
-        "q => document.getElementById('vb-search-results').dataset.term === q", arg=query, timeout=15_000
+        "q => document.getElementById('vb-search-results').dataset.term === q", arg=query, timeout=WAIT_MS
     )
     links = page.locator("#vb-search-results a")
     return [(links.nth(i).locator("h1").inner_text(), links.nth(i).get_attribute("href") or "")
@@ -91,7 +91,7 @@ def test_first_visit_fetches_no_search_index_until_the_box_is_used(page: Page, s
     assert not [u for u in urls if "/pagefind/" in u or "search_index" in u]
     # Focusing the box starts loading Pagefind: wait for that request, not for a quiet network
     # (which may come before the request starts).
-    with page.expect_request(lambda r: r.url.endswith("/pagefind/pagefind.js"), timeout=15_000):
+    with page.expect_request(lambda r: r.url.endswith("/pagefind/pagefind.js"), timeout=WAIT_MS):
         page.keyboard.press("/")
     page.wait_for_load_state("networkidle")
     assert not [u for u in urls if "search_index" in u]

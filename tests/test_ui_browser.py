@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import PAGE_TYPES, html, page_type_path, serve_on_loopback, unavailable
+from conftest import PAGE_TYPES, WAIT_MS, html, page_type_path, serve_on_loopback, unavailable
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -77,7 +77,7 @@ def _page(browser: Browser, viewport: dict[str, int] = DESKTOP) -> Page:
 
 def _wait_for_results(page: Page, query: str) -> None:
     page.wait_for_function(
-        "q => document.getElementById('vb-search-results').dataset.term === q", arg=query, timeout=15_000
+        "q => document.getElementById('vb-search-results').dataset.term === q", arg=query, timeout=WAIT_MS
     )
 
 

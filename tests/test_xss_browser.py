@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import PAGE_TYPES, copy_site, page_type_path, run_build, serve_site
+from conftest import PAGE_TYPES, WAIT_MS, copy_site, page_type_path, run_build, serve_site
 from test_safety import VECTORS, xss_story
 from videnbank.load import load_bank
 
@@ -249,7 +249,7 @@ def _search(query: str) -> Any:
         field.click()
         field.press_sequentially(query)
         try:
-            page.wait_for_selector(RESULTS, timeout=15_000)
+            page.wait_for_selector(RESULTS, timeout=WAIT_MS)
         except Exception:
             pytest.fail(f"the search for {query!r} found nothing")
 
