@@ -90,6 +90,16 @@ class Catalogue:
     def related_index(self) -> dict[str, list[Related]]:
         return related_stories(self.stories)
 
+    @cached_property
+    def card_metas(self) -> dict[str, str]:
+        """Each visible story's ``card_meta`` by its slug, made once a build: a story is shown in
+        several listings and in the filter's index."""
+        return {s.slug: card_meta(s.meta) for s in self.stories}
+
+    def card_meta(self, story: StoryEntry) -> str:
+        text = self.card_metas.get(story.slug)
+        return card_meta(story.meta) if text is None else text
+
     def related(self, story: StoryEntry) -> list[Related]:
         """A few visible stories sharing principles, methods or target groups (see related.py)."""
         return self.related_index.get(story.slug, [])
@@ -166,11 +176,17 @@ def period_text(story: Story) -> str:
 
 def place_text(story: Story) -> str:
     """'Silkeborg, Kragelund': municipality and place, each once; '' when the story names neither."""
-    return ", ".join(p for p in dict.fromkeys([story.municipality, story.place]) if p)
+    municipality, place = story.municipality or "", story.place or ""
+    if not place or place == municipality:
+        return municipality
+    return f"{municipality}, {place}" if municipality else place
 
 
 def card_meta(story: Story) -> str:
     """'Silkeborg, Kragelund · 2019 – 2020 · Afsluttet': place, period, status (a story's card,
     on the static pages and in the filter's index)."""
-    parts = [place_text(story), period_text(story) if story.period else "", STATUSES[story.status]]
-    return " · ".join(p for p in parts if p)
+    place = place_text(story)
+    status = STATUSES[story.status]
+    if story.period:
+        return f"{place} · {period_text(story)} · {status}" if place else f"{period_text(story)} · {status}"
+    return f"{place} · {status}" if place else status

@@ -18,14 +18,12 @@ List values in one cell are joined with `` | `` (names and target groups may hol
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, Literal
@@ -34,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import urls
 from .derive import Catalogue, StoryEntry
-from .model import Method, Principle, Reference, Story
+from .model import Actor, Method, Principle, Reference, Story
 from .render import Renderer
 from .settings import Site
 
@@ -138,6 +136,12 @@ def _record(slug: str, url: str, meta: BaseModel) -> dict[str, Any]:
 
 def document(catalogue: Catalogue, site: Site) -> dict[str, Any]:
     stories = published(catalogue)
+    return _document(catalogue, site, stories, [story_record(s, site) for s in stories])
+
+
+def _document(
+    catalogue: Catalogue, site: Site, stories: Sequence[StoryEntry], records: Iterable[dict[str, Any]]
+) -> dict[str, Any]:
     updated = newest_date(stories)
     return {
         "$schema": site.link(SCHEMA_FILE),
@@ -150,7 +154,7 @@ def document(catalogue: Catalogue, site: Site) -> dict[str, Any]:
         "antal": len(stories),
         "principper": [_record(p.slug, site.link(urls.principle(p.slug)), p.meta) for p in catalogue.principles],
         "metoder": [_record(m.slug, site.link(urls.method(m.slug)), m.meta) for m in catalogue.methods],
-        "historier": [story_record(s, site) for s in stories],
+        "historier": records,
     }
 
 
@@ -175,20 +179,27 @@ def _json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _json_lines_bytes(data: dict[str, Any]) -> bytes:
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(value, ensure_ascii=False)`` without making a new encoder for every value."""
+
+
+def _json_lines_bytes(data: Mapping[str, Any]) -> bytes:
     """The document as indented JSON with each story, principle and method on one line.
 
     ``json.dumps(indent=...)`` runs Python's pure-Python encoder, seconds at thousands of stories;
     one record a line is written by the C encoder and still reads (and diffs) a record at a time.
+    A list may come as an iterator: each record is then written as it is made and dropped, so the
+    whole bank's records are never held (and walked by the garbage collector) at once.
     """
     parts = []
     for key, value in data.items():
-        name = json.dumps(key, ensure_ascii=False)
-        if isinstance(value, list) and value:
-            items = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in value)
+        name = _encode(key)
+        if not isinstance(value, list | Iterator):
+            parts.append(f"  {name}: {_encode(value)}")
+        elif items := ",\n    ".join(map(_encode, value)):
             parts.append(f"  {name}: [\n    {items}\n  ]")
         else:
-            parts.append(f"  {name}: {json.dumps(value, ensure_ascii=False)}")
+            parts.append(f"  {name}: []")
     return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
 
 
@@ -291,6 +302,10 @@ def _join(values: Iterable[str]) -> str:
     return LIST_SEPARATOR.join(values)
 
 
+def _actor_text(actor: Actor) -> str:
+    return f"{actor.name} ({actor.sector}, gruppe)" if actor.kind == "gruppe" else f"{actor.name} ({actor.sector})"
+
+
 def _yes_no(value: bool) -> str:
     return "ja" if value else "nej"
 
@@ -314,10 +329,9 @@ CSV_COLUMNS: tuple[Column, ...] = (
     Column("sammendrag", "Sammendrag som ren tekst.", lambda s, _: plain_text(s.meta.summary)),
     Column("dato", "Dato for optagelse i videnbanken (ÅÅÅÅ-MM-DD).", lambda s, _: s.meta.added.isoformat()),
     Column("url", "Historiens adresse.", lambda s, site: story_url(site, s.slug)),
-    Column("principper", "Principperne (kortnavne).", lambda s, _: _join(p.slug for p in s.meta.principles)),
+    Column("principper", "Principperne (kortnavne).", lambda s, _: _join([p.slug for p in s.meta.principles])),
     Column("aktører", "Aktørerne som 'navn (sektor)'; en gruppe af personer som 'navn (sektor, gruppe)'.",
-           lambda s, _: _join(f"{a.name} ({a.sector}{', gruppe' if a.kind == 'gruppe' else ''})"
-                              for a in s.meta.actors)),
+           lambda s, _: _join([_actor_text(a) for a in s.meta.actors])),
     Column("metoder", "Metoderne (kortnavne).", lambda s, _: _join(s.meta.methods)),
     Column("målgrupper", "Målgrupperne.", lambda s, _: _join(s.meta.target_groups)),
     Column("temaer", "Temaerne.", lambda s, _: _join(s.meta.themes)),
@@ -337,27 +351,35 @@ CSV_COLUMNS: tuple[Column, ...] = (
     Column("kontakt_telefon", "Organisationens telefon.", lambda s, _: s.meta.contact.phone or ""),
     Column("kontakt_web", "Organisationens hjemmeside.", lambda s, _: s.meta.contact.web or ""),
     Column("kilder", "Kilderne, historien bygger på, som 'titel, udgiver, år (adresse)'; år og adresse kun, "
-           "når de kendes.", lambda s, _: _join(source_text(k) for k in s.meta.sources)),
-    Column("links", "Links som 'titel (adresse)'.", lambda s, _: _join(f"{k.title} ({k.url})" for k in s.meta.links)),
+           "når de kendes.", lambda s, _: _join([source_text(k) for k in s.meta.sources])),
+    Column("links", "Links som 'titel (adresse)'.", lambda s, _: _join([f"{k.title} ({k.url})" for k in s.meta.links])),
     Column("rådets_rolle", "igangsat, stoettet eller ingen.", lambda s, _: s.meta.council_role),
     Column("samtykke", "ja, når navngivne privatpersoner har givet samtykke.", lambda s, _: _yes_no(s.meta.consent)),
 )
 
 
+def _cells(values: list[str]) -> list[str]:
+    """The values as cells: whitespace runs as one space, no line breaks; a cell Excel would read
+    as a formula (CSV injection) is kept as text. A pass over the row, not a call per cell."""
+    texts = [" ".join(v.split()) for v in values]
+    return ["'" + t if t.startswith(_FORMULA_START) else t for t in texts]
+
+
 def _cell(value: str) -> str:
-    text = " ".join(value.split())
-    # A cell Excel would read as a formula (CSV injection) is kept as text.
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return _cells([value])[0]
+
+
+def _csv_line(cells: list[str]) -> str:
+    """One record as ``csv.writer`` writes it with ``QUOTE_MINIMAL``: a cell holding the delimiter
+    or a quote in quotes, its quotes doubled. A cell never holds a line break (``_cells``)."""
+    quoted = ['"' + c.replace('"', '""') + '"' if CSV_DELIMITER in c or '"' in c else c for c in cells]
+    return CSV_DELIMITER.join(quoted) + CSV_LINE_END
 
 
 def csv_bytes(catalogue: Catalogue, site: Site) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, quotechar='"', quoting=csv.QUOTE_MINIMAL,
-                        lineterminator=CSV_LINE_END)
-    writer.writerow([c.name for c in CSV_COLUMNS])
-    for story in published(catalogue):
-        writer.writerow([_cell(c.value(story, site)) for c in CSV_COLUMNS])
-    return (BOM + out.getvalue()).encode("utf-8")
+    lines = [_csv_line([c.name for c in CSV_COLUMNS])]
+    lines += [_csv_line(_cells([c.value(story, site) for c in CSV_COLUMNS])) for story in published(catalogue)]
+    return (BOM + "".join(lines)).encode("utf-8")
 
 
 # --- Atom feeds ----------------------------------------------------------------------------------
@@ -451,23 +473,33 @@ def file_names(principles: Iterable[str]) -> list[str]:
 def files(catalogue: Catalogue, site: Site) -> dict[str, bytes]:
     """Every open-data file by its path in the built site."""
     stories = published(catalogue)
+    records = (story_record(s, site) for s in stories)
     out = {
-        JSON_FILE: _json_lines_bytes(document(catalogue, site)),
+        JSON_FILE: _json_lines_bytes(_document(catalogue, site, stories, records)),
         SCHEMA_FILE: _json_bytes(json_schema(catalogue, site)),
         CSV_FILE: csv_bytes(catalogue, site),
         SITE_FEED: atom_feed(catalogue, site, stories, SITE_FEED, f"{site.name}: alle historier",
                              "De nyeste historier om samskabelse.", urls.STORIES),
     }
+    by_principle = _by_principle(catalogue, stories)
     for principle in catalogue.principles:
         path = principle_feed(principle.slug)
-        chosen = [s for s in stories if principle.slug in {r.slug for r in s.meta.principles}]
         out[path] = atom_feed(
-            catalogue, site, chosen, path, f"{site.name}: {principle.meta.name}",
+            catalogue, site, by_principle[principle.slug], path, f"{site.name}: {principle.meta.name}",
             f"De nyeste historier, der viser princip {principle.meta.number}: {principle.meta.name}.",
             urls.principle(principle.slug),
         )
     return out
 
+
+def _by_principle(catalogue: Catalogue, stories: Sequence[StoryEntry]) -> dict[str, list[StoryEntry]]:
+    """The stories showing each principle, in the order of ``stories``, each once."""
+    chosen: dict[str, list[StoryEntry]] = {p.slug: [] for p in catalogue.principles}
+    for story in stories:
+        for slug in dict.fromkeys(r.slug for r in story.meta.principles):
+            if slug in chosen:
+                chosen[slug].append(story)
+    return chosen
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
 from . import paging, urls
-from .derive import Catalogue, StoryEntry, card_meta
+from .derive import Catalogue, StoryEntry
 from .model import CROSS_SECTOR, slugify, story_sectors
 
 PER_PAGE = paging.STORIES_PER_PAGE
@@ -103,7 +103,7 @@ def story_values(catalogue: Catalogue, story: StoryEntry) -> dict[str, dict[str,
     return {
         "princip": {r.slug: r.slug for r in m.principles},
         SECTOR_MIX: {str(n): _mix_label(n) for n in range(2, len(sectors) + 1)},
-        "sektor": {s: catalogue.sectors[s] for s in sorted(present, key=list(catalogue.sectors).index)},
+        "sektor": {s: label for s, label in catalogue.sectors.items() if s in present},
         "metode": {slug: slug for slug in m.methods},
         "maalgruppe": free(m.target_groups),
         "tema": free(m.themes),
@@ -231,19 +231,26 @@ def index_data(catalogue: Catalogue) -> dict[str, Any]:
     ``values``. The principle facet also carries each principle's address and name, for the
     card's badges.
     """
+    head, rows = _index(catalogue)
+    return {**head, "stories": list(rows)}
+
+
+def index_json(catalogue: Catalogue) -> str:
+    """``index_data`` as compact JSON. Each story's row is written as it is made and dropped, so
+    the rows of the whole bank are never held (and walked by the garbage collector) at once."""
+    head, rows = _index(catalogue)
+    text = _compact(head)
+    return f'{text[:-1]},"stories":[{",".join(map(_compact, rows))}]}}'
+
+
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _index(catalogue: Catalogue) -> tuple[dict[str, Any], Iterator[list[Any]]]:
+    """``index_data`` but its ``stories`` (which come last): the rest, and the stories' rows one by one."""
     stories = _values(catalogue)
     all_facets = _facets(catalogue, stories)
-    position = {f.key: {v.value: i for i, v in enumerate(f.values)} for f in all_facets}
-    metas: dict[Any, str] = {}  # many stories share place, period and status; the Danish text is not free
-    rows: list[list[Any]] = []
-    for story, values in stories:
-        m = story.meta
-        key = (m.municipality, m.place, m.period, m.status)
-        if key not in metas:
-            metas[key] = card_meta(m)
-        row: list[Any] = [urls.story(story.slug), m.title, metas[key], m.summary, catalogue.draft_label(story)]
-        row.extend(sorted(position[key][v] for v in values[key]) for key in FIELD_KEYS)
-        rows.append(row)
+    positions = {f.key: {v.value: i for i, v in enumerate(f.values)} for f in all_facets}
     principles = catalogue.principle_by_slug
 
     def extra(f: Facet) -> dict[str, Any]:
@@ -252,7 +259,7 @@ def index_data(catalogue: Catalogue) -> dict[str, Any]:
         return {"urls": [urls.principle(v.value) for v in f.values],
                 "names": [principles[v.value].meta.name for v in f.values]}
 
-    return {
+    head = {
         "version": INDEX_VERSION,
         "page": PER_PAGE,  # the filter shows this many stories, then "Vis flere" (paging.py)
         "fields": ["url", "title", "meta", "summary", "draft", *FIELD_KEYS],
@@ -261,12 +268,18 @@ def index_data(catalogue: Catalogue) -> dict[str, Any]:
              "values": [v.value for v in f.values], "labels": [v.label for v in f.values], **extra(f)}
             for f in all_facets
         ],
-        "stories": rows,
     }
+    return head, (_row(catalogue, story, values, positions) for story, values in stories)
 
 
-def index_json(catalogue: Catalogue) -> str:
-    return json.dumps(index_data(catalogue), ensure_ascii=False, separators=(",", ":"))
+def _row(
+    catalogue: Catalogue, story: StoryEntry, values: StoryValues, positions: Mapping[str, Mapping[str, int]]
+) -> list[Any]:
+    m = story.meta
+    row: list[Any] = [urls.story(story.slug), m.title, catalogue.card_meta(story), m.summary,
+                      catalogue.draft_label(story)]
+    row += [sorted([positions[key][v] for v in values[key]]) for key in FIELD_KEYS]
+    return row
 
 
 @dataclass(frozen=True)
