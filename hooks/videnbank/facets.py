@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any, Literal
 
 from . import paging, urls
@@ -132,11 +133,10 @@ def facets(catalogue: Catalogue) -> list[Facet]:
 def _facets(catalogue: Catalogue, stories: list[tuple[StoryEntry, StoryValues]]) -> list[Facet]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     spellings: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-    for _, per_key in stories:
-        for key, found in per_key.items():
-            for value, label in found.items():
-                counts[key][value] += 1
-                spellings[key][value][label] += 1
+    for key in FIELD_KEYS:
+        for (value, label), n in _tally(key, stories).items():
+            counts[key][value] += n
+            spellings[key][value][label] = n
 
     def label_of(key: str, value: str) -> str:
         # The most used spelling of a free-text value; ties go to the first in sort order.
@@ -165,6 +165,11 @@ def _facets(catalogue: Catalogue, stories: list[tuple[StoryEntry, StoryValues]])
         "status": fixed("status", catalogue.statuses),
     }
     return [Facet(s.key, s.label, s.hint, s.match, s.control, values[s.key]) for s in SPECS]
+
+
+def _tally(key: str, stories: list[tuple[StoryEntry, StoryValues]]) -> Counter[tuple[str, str]]:
+    """How many stories have each (value, label) of one facet, counted in one pass of C code."""
+    return Counter(chain.from_iterable(values[key].items() for _, values in stories))
 
 
 def select(catalogue: Catalogue, query: Mapping[str, Sequence[str]]) -> list[StoryEntry]:
