@@ -2,10 +2,14 @@
 next: results keyed by everything they are made from, so a save redoes only what it changed.
 
 At thousands of stories a full rebuild takes tens of seconds, while a save changes one file. A
-``Memo`` holds three caches, each keyed by its inputs (nothing else survives a rebuild):
+``Memo`` holds four caches, each keyed by its inputs (nothing else survives a rebuild):
 
 - loaded story files (``load.StoryMemo``: path and bytes, vocabularies, images, rules);
 - rendered bodies, by page: the text, and whether each file a relative link points at exists;
+- story views, by page: the story, its rendered body, its related stories, the vocabularies'
+  names and the site (``view``);
+- the theme's compiled templates (``templates``, Jinja's own bytecode cache: MkDocs makes a new
+  template environment at every rebuild; Jinja checks each entry against the template's source);
 - written pages: the key of the inputs (front matter with the view, the theme's files and
   the top-level pages' titles, which every page's navigation shows) each page in the preview's
   folder was written from. A page whose key is the same is not rendered again: in a dirty build
@@ -23,9 +27,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from .load import StoryMemo
 from .render import Rendered, Renderer, address_of
@@ -36,6 +42,8 @@ class Memo:
         self.dirty = dirty  # MkDocs skips unchanged pages only in a dirty build
         self.stories = StoryMemo()
         self._renders: dict[str, tuple[str, Rendered]] = {}
+        self._views: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+        self.templates = CompiledTemplates()
         self._written: dict[str, str] = {}  # page -> the key of what its file in the preview's folder was made from
         self._keys: dict[str, str] = {}  # page -> the key of the page this build makes
         self.rendered = 0  # pages this build renders
@@ -49,6 +57,17 @@ class Memo:
         result = renderer.render(text, src_uri)
         self._renders[src_uri] = (text, result)
         return result
+
+    def view(self, src_uri: str, key: tuple[Any, ...], make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """``make()``, or the view an earlier call for the page made from an equal ``key`` (every input
+        of the view; entries compare by identity first, and ``StoryMemo`` gives back the same entry
+        for an unchanged file)."""
+        found = self._views.get(src_uri)
+        if found is not None and found[0] == key:
+            return found[1]
+        view = make()
+        self._views[src_uri] = (key, view)
+        return view
 
     @property
     def searching(self) -> bool:
@@ -85,6 +104,20 @@ class Memo:
         """The engine wrote the page: its file now is what this build's key says."""
         if src_uri in self._keys:
             self._written[src_uri] = self._keys[src_uri]
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, keyed by Jinja (template name; checked against its source)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 def sources(memo: Memo | None, pages: Iterable[Any], config: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
