@@ -6,6 +6,8 @@ At thousands of stories a full rebuild takes tens of seconds, while a save chang
 
 - loaded story files (``load.StoryMemo``: path and bytes, vocabularies, images, rules);
 - rendered bodies, by page: the text, and whether each file a relative link points at exists;
+- related stories: what every story can share (principles, methods, target groups) and its date
+  and slug; for the same, the earlier result, pointing at this build's entries (``related``);
 - story views, by page: the story, its rendered body, its related stories, the vocabularies'
   names and the site (``view``);
 - the theme's compiled templates (``templates``, Jinja's own bytecode cache: MkDocs makes a new
@@ -33,7 +35,9 @@ from typing import Any
 
 import jinja2
 
-from .load import StoryMemo
+from .load import Entry, StoryMemo
+from .model import Story
+from .related import Related, related_stories
 from .render import Rendered, Renderer, address_of
 
 
@@ -42,6 +46,7 @@ class Memo:
         self.dirty = dirty  # MkDocs skips unchanged pages only in a dirty build
         self.stories = StoryMemo()
         self._renders: dict[str, tuple[str, Rendered]] = {}
+        self._related: tuple[list[Any], dict[str, list[Related]]] | None = None
         self._views: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
         self.templates = CompiledTemplates()
         self._written: dict[str, str] = {}  # page -> the key of what its file in the preview's folder was made from
@@ -57,6 +62,18 @@ class Memo:
         result = renderer.render(text, src_uri)
         self._renders[src_uri] = (text, result)
         return result
+
+    def related(self, stories: list[Entry[Story]]) -> dict[str, list[Related]]:
+        """``related.related_stories(stories)``, or the earlier result when no story's date, slug or
+        shared features changed (a saved title or text changes none of them)."""
+        key = [(s.slug, s.meta.added, [r.slug for r in s.meta.principles], s.meta.methods, s.meta.target_groups)
+               for s in stories]
+        if self._related is None or self._related[0] != key:
+            self._related = (key, related_stories(stories))
+            return self._related[1]
+        entry = {s.slug: s for s in stories}
+        return {slug: [Related(entry[r.story.slug], r.score, r.principles, r.methods, r.target_groups) for r in found]
+                for slug, found in self._related[1].items()}
 
     def view(self, src_uri: str, key: tuple[Any, ...], make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         """``make()``, or the view an earlier call for the page made from an equal ``key`` (every input

@@ -125,6 +125,8 @@ def build_plan(settings: Settings, memo: Memo | None = None) -> Plan:
     if plan.problems:
         return plan
     catalogue = plan.catalogue = Catalogue(bank, preview=settings.preview or settings.only is not None)
+    if memo is not None:
+        catalogue.related_index = memo.related(catalogue.stories)
     notices = composition_notices(council) if council else []
     plan.notices = [f"rådets sammensætning: {n}" for n in notices]
     open_data = export.files(catalogue, settings.site)
