@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -75,6 +76,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             source = {"abs_src_path": str(asset.source)} if asset.source else {"content": asset.content or ""}
             files.append(File.generated(config, asset.src_uri, **source))
     return files
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    if _memo is not None:  # mkdocs serve: templates compiled once, not at every rebuild
+        env.bytecode_cache = _memo.templates
+    return env
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -420,3 +420,23 @@ def test_groups_of_people_are_not_new_actors_and_a_period_sets_the_year(tmp_path
     assert [(s.sectors2, s.sectors3) for s in result.years] == [(1, 0), (0, 0), (0, 0), (0, 0), (1, 0)]
     assert result.counting == counting(THIS_YEAR) and any("borgere" in c for c in result.counting)
     assert any(f"til og med i år ({THIS_YEAR})" in c for c in result.counting)
+
+
+def test_new_actors_are_listed_in_the_order_their_stories_came_into_the_bank(tmp_path: Path) -> None:
+    period = "periode:\n  start: 2020\n"
+    stories = {
+        "stories/b-senere.md": _story("Senere", "2021-05-01", ["alfa"], [("Firmaet", "erhverv")],
+                                      status="afsluttet", extra=period),
+        "stories/a-tidlig.md": _story("Tidlig", "2020-01-01", ["alfa"],
+                                      [("Foreningen  Nord", "civilsamfund"), ("Kommunen", "offentlig")],
+                                      status="afsluttet", extra=period),
+        # Added the same day as a-tidlig: the slug decides; "kommunen" is the same organisation.
+        "stories/c-samme.md": _story("Samme dag", "2020-01-01", ["alfa"],
+                                     [("kommunen", "offentlig"), ("Skolen", "offentlig")],
+                                     status="afsluttet", extra=period),
+    }
+    vocab = {k: v for k, v in BANK.items() if not k.startswith("stories/")}
+    result = _evaluate(write_tree(tmp_path / "bank", {**vocab, **stories}), with_council=False)
+    assert [(s.label, s.actors, s.new_actors) for s in result.years] == [
+        ("2020", 4, ("Foreningen Nord", "Kommunen", "Skolen", "Firmaet")),
+    ]

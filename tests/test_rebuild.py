@@ -53,7 +53,24 @@ def test_a_rebuild_with_the_memo_makes_the_same_plan_and_hands_over_only_what_ch
     changed = site.build_plan(_settings(root), memo)
     fresh = site.build_plan(_settings(root))
     assert {k: p.meta for k, p in changed.pages.items()} == {k: p.meta for k, p in fresh.pages.items()}
+    # A story's view is made again only when its inputs changed: its own file, or a related story's.
+    stories = [k for k in changed.pages if k.startswith("historier/") and k.count("/") == 2 and "/side/" not in k]
+    made_again = {k for k in stories if changed.pages[k].view is not again.pages[k].view}
+    assert "historier/folkemoedet-i-silkeborg/index.md" in made_again
+    assert made_again == {"historier/folkemoedet-i-silkeborg/index.md"} | {
+        k for k in stories if "Gemt igen" in str(changed.pages[k].view["related"])}
+    assert len(made_again) < len(stories)
     rendered = {src for src, how in _handed(memo, changed, config).items() if "content" in how}
     assert "historier/folkemoedet-i-silkeborg/index.md" in rendered and "historier/index.md" in rendered
     assert len(rendered) < len(changed.pages) / 2, rendered
 
+
+    # A change to what stories share (a target group other stories have) gives the related stories a
+    # fresh build gives; a saved title alone left them as they were.
+    text = story.read_text(encoding="utf-8")
+    assert "målgrupper: [borgere i Silkeborg Kommune]" in text
+    story.write_text(text.replace("målgrupper: [", "målgrupper: [foreninger, ", 1), encoding="utf-8")
+    shared = site.build_plan(_settings(root), memo)
+    fresh = site.build_plan(_settings(root))
+    assert {k: p.meta for k, p in shared.pages.items()} == {k: p.meta for k, p in fresh.pages.items()}
+    assert shared.catalogue.related_index != changed.catalogue.related_index  # type: ignore[union-attr]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .council import Council, Criterion
 from .derive import period_text, story_years
@@ -175,16 +176,40 @@ def year_ranges(years: Sequence[int]) -> str:
     return ", ".join(parts[:-1]) + " og " + parts[-1]
 
 
-def _actor_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
 def _sector_count(story: Story) -> int:
     return len(story_sectors(story))
 
 
 def _label_key(label: str) -> str:
     return " ".join(label.split()).casefold()
+
+
+class _Facts(NamedTuple):
+    """What the evaluation reads of one story, worked out once however many years it counts in."""
+
+    role: str
+    evaluated: bool
+    sectors: int
+    principles: frozenset[str]
+    focus: bool
+    organisations: tuple[tuple[str, str], ...]
+    """(key, name) of each actor that is an organisation, in the story's order."""
+
+
+def _facts(story: Story, focus_key: str | None) -> _Facts:
+    return _Facts(
+        role=story.council_role,
+        evaluated=story.results is not None and story.results.evaluated,
+        sectors=_sector_count(story),
+        principles=frozenset(r.slug for r in story.principles),
+        focus=focus_key is not None and focus_key in {_label_key(t) for t in story.target_groups},
+        organisations=tuple(_organisation(a.name) for a in story.actors if a.kind == ORGANISATION),
+    )
+
+
+def _organisation(name: str) -> tuple[str, str]:
+    shown = " ".join(name.split())
+    return shown.casefold(), shown
 
 
 def evaluate(
@@ -199,25 +224,26 @@ def evaluate(
 
     ``this_year`` is the year the site is built: a story still going counts up to it."""
     years_of = {id(s): story_years(s.meta, this_year) for s in stories}
-    by_year: dict[int, list[StoryEntry]] = {}
-    undated: list[StoryEntry] = []
-    for story in stories:
-        for year in years_of[id(story)]:
-            by_year.setdefault(year, []).append(story)
-        if not years_of[id(story)]:
-            undated.append(story)
     focus = council.focus_group if council else None
+    focus_key = _label_key(focus) if focus else None
+    by_year: dict[int, list[_Facts]] = {}
+    undated: list[_Facts] = []
+    every: list[_Facts] = []
+    for story in sorted(stories, key=lambda s: (s.meta.added, s.slug)):
+        facts = _facts(story.meta, focus_key)
+        every.append(facts)
+        for year in years_of[id(story)]:
+            by_year.setdefault(year, []).append(facts)
+        if not years_of[id(story)]:
+            undated.append(facts)
     seen: set[str] = set()
-    stats = [_year(str(y), y, by_year[y], principles, focus, seen) for y in sorted(by_year)]
+    stats = [_year(str(y), y, by_year[y], principles, seen) for y in sorted(by_year)]
     if undated:
-        stats.append(_year(UNKNOWN_YEAR, None, undated, principles, focus, seen))
+        stats.append(_year(UNKNOWN_YEAR, None, undated, principles, seen))
     dated = sorted(by_year)
     empty = [y for y in range(dated[0], dated[-1] + 1) if y not in by_year] if dated else []
-    columns = tuple(
-        PrincipleColumn(p.meta.number, p.meta.name,
-                        sum(1 for s in stories if any(r.slug == p.slug for r in s.meta.principles)))
-        for p in principles
-    )
+    shown = _principle_counts([f.principles for f in every])
+    columns = tuple(PrincipleColumn(p.meta.number, p.meta.name, shown.get(p.slug, 0)) for p in principles)
     added: dict[int, int] = {}
     for story in stories:
         added[story.meta.added.year] = added.get(story.meta.added.year, 0) + 1
@@ -248,36 +274,48 @@ def evaluate(
     )
 
 
+def _principle_counts(story_principles: Sequence[frozenset[str]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for slugs in story_principles:
+        for slug in slugs:
+            counts[slug] = counts.get(slug, 0) + 1
+    return counts
+
+
 def _year(
-    label: str, year: int | None, entries: list[StoryEntry], principles: Sequence[Entry[Principle]],
-    focus: str | None, seen: set[str],
+    label: str, year: int | None, entries: list[_Facts], principles: Sequence[Entry[Principle]], seen: set[str],
 ) -> YearStats:
+    """One row; ``entries`` in the order the stories came into the bank, which orders the new actors."""
     names: dict[str, str] = {}
-    for story in sorted(entries, key=lambda s: (s.meta.added, s.slug)):
-        for actor in story.meta.actors:
-            if actor.kind != ORGANISATION:
-                continue
-            names.setdefault(_actor_key(actor.name), " ".join(actor.name.split()))
+    initiated = evaluated = supported = sectors2 = sectors3 = council_sectors2 = focus = 0
+    for facts in entries:
+        for key, name in facts.organisations:
+            names.setdefault(key, name)
+        if facts.role == INITIATED:
+            initiated += 1
+            evaluated += facts.evaluated
+        supported += facts.role == SUPPORTED
+        sectors2 += facts.sectors >= 2
+        sectors3 += facts.sectors >= 3
+        council_sectors2 += facts.role != NOT_INVOLVED and facts.sectors >= 2
+        focus += facts.focus
     new = tuple(name for key, name in names.items() if key not in seen)
     seen.update(names)
-    focus_key = _label_key(focus) if focus else None
-    initiated = [s for s in entries if s.meta.council_role == INITIATED]
+    shown = _principle_counts([f.principles for f in entries])
     return YearStats(
         label=label,
         year=year,
         stories=len(entries),
-        initiated=len(initiated),
-        initiated_evaluated=sum(1 for s in initiated if s.meta.results is not None and s.meta.results.evaluated),
-        supported=sum(1 for s in entries if s.meta.council_role == SUPPORTED),
-        sectors2=sum(1 for s in entries if _sector_count(s.meta) >= 2),
-        sectors3=sum(1 for s in entries if _sector_count(s.meta) >= 3),
-        council_sectors2=sum(1 for s in entries if s.meta.council_role != NOT_INVOLVED and _sector_count(s.meta) >= 2),
+        initiated=initiated,
+        initiated_evaluated=evaluated,
+        supported=supported,
+        sectors2=sectors2,
+        sectors3=sectors3,
+        council_sectors2=council_sectors2,
         actors=len(names),
         new_actors=new,
-        principle_counts=tuple(
-            sum(1 for s in entries if any(r.slug == p.slug for r in s.meta.principles)) for p in principles
-        ),
-        focus=sum(1 for s in entries if focus_key in {_label_key(t) for t in s.meta.target_groups}),
+        principle_counts=tuple(shown.get(p.slug, 0) for p in principles),
+        focus=focus,
     )
 
 

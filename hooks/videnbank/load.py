@@ -337,17 +337,17 @@ def _display_path(root: Path, file: Path) -> str:
 
 
 def _check_duplicate_slugs(bank: Bank, files: list[Path]) -> set[str]:
-    first: dict[str, str] = {}
+    first: dict[str, Path] = {}
     duplicates: set[str] = set()
     for file in files:
-        display = _display_path(bank.root, file)
-        if file.stem in first:
+        stem = file.stem
+        if (earlier := first.setdefault(stem, file)) is not file:
+            display = _display_path(bank.root, file)
             bank.problems.append(Problem(
-                display, 1, "filnavn", f"kortnavnet '{file.stem}' bruges også af {first[file.stem]}",
+                display, 1, "filnavn", f"kortnavnet '{stem}' bruges også af {_display_path(bank.root, earlier)}",
                 "giv en af filerne et andet navn; kortnavnet bliver historiens adresse",
             ))
             duplicates.add(display)
-        first.setdefault(file.stem, display)
     return duplicates
 
 

@@ -2,10 +2,16 @@
 next: results keyed by everything they are made from, so a save redoes only what it changed.
 
 At thousands of stories a full rebuild takes tens of seconds, while a save changes one file. A
-``Memo`` holds three caches, each keyed by its inputs (nothing else survives a rebuild):
+``Memo`` holds four caches, each keyed by its inputs (nothing else survives a rebuild):
 
 - loaded story files (``load.StoryMemo``: path and bytes, vocabularies, images, rules);
 - rendered bodies, by page: the text, and whether each file a relative link points at exists;
+- related stories: what every story can share (principles, methods, target groups) and its date
+  and slug; for the same, the earlier result, pointing at this build's entries (``related``);
+- story views, by page: the story, its rendered body, its related stories, the vocabularies'
+  names and the site (``view``);
+- the theme's compiled templates (``templates``, Jinja's own bytecode cache: MkDocs makes a new
+  template environment at every rebuild; Jinja checks each entry against the template's source);
 - written pages: the key of the inputs (front matter with the view, the theme's files and
   the top-level pages' titles, which every page's navigation shows) each page in the preview's
   folder was written from. A page whose key is the same is not rendered again: in a dirty build
@@ -23,11 +29,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .load import StoryMemo
+import jinja2
+
+from .load import Entry, StoryMemo
+from .model import Story
+from .related import Related, related_stories
 from .render import Rendered, Renderer, address_of
 
 
@@ -36,6 +46,9 @@ class Memo:
         self.dirty = dirty  # MkDocs skips unchanged pages only in a dirty build
         self.stories = StoryMemo()
         self._renders: dict[str, tuple[str, Rendered]] = {}
+        self._related: tuple[list[Any], dict[str, list[Related]]] | None = None
+        self._views: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+        self.templates = CompiledTemplates()
         self._written: dict[str, str] = {}  # page -> the key of what its file in the preview's folder was made from
         self._keys: dict[str, str] = {}  # page -> the key of the page this build makes
         self.rendered = 0  # pages this build renders
@@ -49,6 +62,29 @@ class Memo:
         result = renderer.render(text, src_uri)
         self._renders[src_uri] = (text, result)
         return result
+
+    def related(self, stories: list[Entry[Story]]) -> dict[str, list[Related]]:
+        """``related.related_stories(stories)``, or the earlier result when no story's date, slug or
+        shared features changed (a saved title or text changes none of them)."""
+        key = [(s.slug, s.meta.added, [r.slug for r in s.meta.principles], s.meta.methods, s.meta.target_groups)
+               for s in stories]
+        if self._related is None or self._related[0] != key:
+            self._related = (key, related_stories(stories))
+            return self._related[1]
+        entry = {s.slug: s for s in stories}
+        return {slug: [Related(entry[r.story.slug], r.score, r.principles, r.methods, r.target_groups) for r in found]
+                for slug, found in self._related[1].items()}
+
+    def view(self, src_uri: str, key: tuple[Any, ...], make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """``make()``, or the view an earlier call for the page made from an equal ``key`` (every input
+        of the view; entries compare by identity first, and ``StoryMemo`` gives back the same entry
+        for an unchanged file)."""
+        found = self._views.get(src_uri)
+        if found is not None and found[0] == key:
+            return found[1]
+        view = make()
+        self._views[src_uri] = (key, view)
+        return view
 
     @property
     def searching(self) -> bool:
@@ -85,6 +121,20 @@ class Memo:
         """The engine wrote the page: its file now is what this build's key says."""
         if src_uri in self._keys:
             self._written[src_uri] = self._keys[src_uri]
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, keyed by Jinja (template name; checked against its source)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 def sources(memo: Memo | None, pages: Iterable[Any], config: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:

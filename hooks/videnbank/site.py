@@ -125,6 +125,8 @@ def build_plan(settings: Settings, memo: Memo | None = None) -> Plan:
     if plan.problems:
         return plan
     catalogue = plan.catalogue = Catalogue(bank, preview=settings.preview or settings.only is not None)
+    if memo is not None:
+        catalogue.related_index = memo.related(catalogue.stories)
     notices = composition_notices(council) if council else []
     plan.notices = [f"rådets sammensætning: {n}" for n in notices]
     open_data = export.files(catalogue, settings.site)
@@ -190,10 +192,20 @@ class _Render:
 def _content_pages(plan: Plan, catalogue: Catalogue, settings: Settings, render: _Render) -> None:
     """A page per story, and per principle and method (with numbered pages of their stories)."""
     last_changed = gitdates.last_changed(settings.root)
+    names = _vocabulary_key(catalogue)
     for story in catalogue.stories:
         src = urls.src_uri(urls.story(story.slug))
-        view = views.story(catalogue, story, settings.site, render(story.body, src, story.path, story.body_line),
-                           last_changed.get(story.path))
+        body, changed = render(story.body, src, story.path, story.body_line), last_changed.get(story.path)
+
+        def make(story: Entry[Any] = story, body: str = body, changed: dt.date | None = changed) -> dict[str, Any]:
+            return views.story(catalogue, story, settings.site, body, changed)
+
+        if render.memo is None:
+            view = make()
+        else:
+            key = (story, body, changed, settings.site, catalogue.draft_label(story), names,
+                   tuple(catalogue.related(story)))
+            view = render.memo.view(src, key, make)
         # No edit pencil on a story: its readers are citizens, and a story changes through the
         # secretariat's review (the footer says how to reach it), not an edit on GitHub.
         plan.add(Page(src, story.meta.title, "historie.html", view, story.meta.summary, search_kind=KIND_STORY))
@@ -204,6 +216,12 @@ def _content_pages(plan: Plan, catalogue: Catalogue, settings: Settings, render:
                       views.principle, catalogue, render, KIND_PRINCIPLE)
     _vocabulary_pages(plan, catalogue.methods, catalogue.by_method, urls.method, "metode.html",
                       views.method, catalogue, render, KIND_METHOD)
+
+
+def _vocabulary_key(catalogue: Catalogue) -> str:
+    """What a story's view shows of the principles and methods (numbers, names, statements)."""
+    return json.dumps([[(p.slug, p.meta.number, p.meta.name, p.meta.statement) for p in catalogue.principles],
+                       [(m.slug, m.meta.name) for m in catalogue.methods]], ensure_ascii=False)
 
 
 def _vocabulary_pages(
