@@ -17,7 +17,7 @@ from typing import Any
 
 from . import paging, urls
 from .council import Council
-from .derive import Catalogue, StoryEntry, actors_by_sector, card_meta, danish_date, period_text, place_text
+from .derive import Catalogue, StoryEntry, actors_by_sector, danish_date, period_text, place_text
 from .evaluation import Evaluation
 from .facets import Facet, Listing
 from .load import Entry
@@ -58,7 +58,7 @@ def card(catalogue: Catalogue, story: StoryEntry) -> View:
     return {
         "title": m.title,
         "url": urls.story(story.slug),
-        "meta": card_meta(m),
+        "meta": catalogue.card_meta(story),
         "summary": m.summary,
         "draft": catalogue.draft_label(story),
         "badges": [principle_badge(catalogue, r.slug) for r in m.principles],
