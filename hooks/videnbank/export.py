@@ -398,10 +398,34 @@ def _csv_line(cells: list[str]) -> str:
     return CSV_DELIMITER.join(quoted) + CSV_LINE_END
 
 
-def csv_bytes(catalogue: Catalogue, site: Site) -> bytes:
-    lines = [_csv_line([c.name for c in CSV_COLUMNS])]
-    lines += [_csv_line(_cells([c.value(story, site) for c in CSV_COLUMNS])) for story in published(catalogue)]
-    return (BOM + "".join(lines)).encode("utf-8")
+def csv_line(story: StoryEntry, site: Site) -> str:
+    """The story's record in the CSV file."""
+    return _csv_line(_cells([c.value(story, site) for c in CSV_COLUMNS]))
+
+
+def csv_bytes(catalogue: Catalogue, site: Site, lines: Iterable[str] | None = None) -> bytes:
+    """The CSV file: its head, then each published story's line (``lines``: made already, in order)."""
+    rows = (csv_line(story, site) for story in published(catalogue)) if lines is None else lines
+    return (BOM + _csv_line([c.name for c in CSV_COLUMNS]) + "".join(rows)).encode("utf-8")
+
+
+class StoryRows:
+    """A live preview's story records (JSON and CSV) from one rebuild to the next, each kept while
+    its entry is the same object (``load.StoryMemo`` gives back the same entry for an unchanged
+    file) and the site is the same. A record depends on nothing else."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[StoryEntry, Site, Json, str]] = {}
+
+    def of(self, stories: Sequence[StoryEntry], site: Site) -> tuple[list[Json], list[str]]:
+        kept: dict[str, tuple[StoryEntry, Site, Json, str]] = {}
+        for story in stories:
+            row = self._rows.get(story.slug)
+            if row is None or row[0] is not story or row[1] != site:
+                row = (story, site, story_json(story, site), csv_line(story, site))
+            kept[story.slug] = row
+        self._rows = kept
+        return [row[2] for row in kept.values()], [row[3] for row in kept.values()]
 
 
 # --- Atom feeds ----------------------------------------------------------------------------------
@@ -492,14 +516,18 @@ def file_names(principles: Iterable[str]) -> list[str]:
     return [JSON_FILE, SCHEMA_FILE, CSV_FILE, SITE_FEED, *(principle_feed(p) for p in principles)]
 
 
-def files(catalogue: Catalogue, site: Site) -> dict[str, bytes]:
-    """Every open-data file by its path in the built site."""
+def files(catalogue: Catalogue, site: Site, rows: StoryRows | None = None) -> dict[str, bytes]:
+    """Every open-data file by its path in the built site. ``rows``: a live preview's records kept
+    from its earlier rebuilds."""
     stories = published(catalogue)
-    records = (story_json(s, site) for s in stories)
+    records: Iterable[Json] = (story_json(s, site) for s in stories)
+    lines = None
+    if rows is not None:
+        records, lines = rows.of(stories, site)
     out = {
         JSON_FILE: _json_lines_bytes(_document(catalogue, site, stories, records)),
         SCHEMA_FILE: _json_bytes(json_schema(catalogue, site)),
-        CSV_FILE: csv_bytes(catalogue, site),
+        CSV_FILE: csv_bytes(catalogue, site, lines),
         SITE_FEED: atom_feed(catalogue, site, stories, SITE_FEED, f"{site.name}: alle historier",
                              "De nyeste historier om samskabelse.", urls.STORIES),
     }

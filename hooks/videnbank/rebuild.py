@@ -8,6 +8,7 @@ At thousands of stories a full rebuild takes tens of seconds, while a save chang
 - rendered bodies, by page: the text, and whether each file a relative link points at exists;
 - related stories: what every story can share (principles, methods, target groups) and its date
   and slug; for the same, the earlier result, pointing at this build's entries (``related``);
+- the open data's story records (``export.StoryRows``), by story;
 - story views, by page: the story, its rendered body, its related stories, the vocabularies'
   names and the site (``view``);
 - the theme's compiled templates (``templates``, Jinja's own bytecode cache: MkDocs makes a new
@@ -35,6 +36,7 @@ from typing import Any
 
 import jinja2
 
+from .export import StoryRows
 from .load import Entry, StoryMemo
 from .model import Story
 from .related import Related, related_stories
@@ -47,6 +49,7 @@ class Memo:
         self.stories = StoryMemo()
         self._renders: dict[str, tuple[str, Rendered]] = {}
         self._related: tuple[list[Any], dict[str, list[Related]]] | None = None
+        self.rows = StoryRows()
         self._views: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
         self.templates = CompiledTemplates()
         self._written: dict[str, str] = {}  # page -> the key of what its file in the preview's folder was made from

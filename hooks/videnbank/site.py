@@ -129,7 +129,7 @@ def build_plan(settings: Settings, memo: Memo | None = None) -> Plan:
         catalogue.related_index = memo.related(catalogue.stories)
     notices = composition_notices(council) if council else []
     plan.notices = [f"rådets sammensætning: {n}" for n in notices]
-    open_data = export.files(catalogue, settings.site)
+    open_data = export.files(catalogue, settings.site, memo.rows if memo else None)
     known = known_sources([s.slug for s in catalogue.stories], [p.slug for p in catalogue.principles],
                           [m.slug for m in catalogue.methods], council is not None,
                           [f.src_uri for f in hand_written.files], open_data)
