@@ -7,7 +7,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from babel.dates import format_date
 
@@ -39,6 +39,9 @@ class Catalogue:
     sectors: ClassVar[dict[str, str]] = SECTORS
     statuses: ClassVar[dict[str, str]] = STATUSES
     council_roles: ClassVar[dict[str, str]] = COUNCIL_ROLES
+    made: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What other modules make from this catalogue once a build and use on many pages (the
+    facets' values per story, the story cards), by the name its module gives it."""
 
     @cached_property
     def stories(self) -> list[StoryEntry]:

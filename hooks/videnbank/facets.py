@@ -123,7 +123,11 @@ StoryValues = dict[str, dict[str, str]]
 
 
 def _values(catalogue: Catalogue) -> list[tuple[StoryEntry, StoryValues]]:
-    return [(s, story_values(catalogue, s)) for s in catalogue.stories]
+    """Each visible story with its values, made once a build (the overview's facets and index use them)."""
+    if (found := catalogue.made.get("facet_values")) is None:
+        found = catalogue.made["facet_values"] = [(s, story_values(catalogue, s)) for s in catalogue.stories]
+    values: list[tuple[StoryEntry, StoryValues]] = found
+    return values
 
 
 def facets(catalogue: Catalogue) -> list[Facet]:

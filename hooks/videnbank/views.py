@@ -53,7 +53,15 @@ def principle_badge(catalogue: Catalogue, slug: str) -> View:
 
 def card(catalogue: Catalogue, story: StoryEntry) -> View:
     """One story in any listing; filtre.js fills the same card (the <template> in the overview)
-    from the index's rows, which carry the same values (facets.index_data)."""
+    from the index's rows, which carry the same values (facets.index_data). Made once a build per
+    story: a story is listed on the overview, its principles' and methods' pages and the front page."""
+    cards: dict[str, View] = catalogue.made.setdefault("cards", {})
+    if (found := cards.get(story.slug)) is None:
+        found = cards[story.slug] = _card(catalogue, story)
+    return found
+
+
+def _card(catalogue: Catalogue, story: StoryEntry) -> View:
     m = story.meta
     return {
         "title": m.title,
