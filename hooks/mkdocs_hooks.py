@@ -113,6 +113,7 @@ def on_post_build(config: MkDocsConfig) -> None:
                 log.info("videnbank: %s", line)
         except postbuild.BuildError as e:
             raise PluginError(str(e)) from None
+    rebuild.settle(_memo)
 
 
 def on_build_error(error: Exception) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing.pool
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES, write_tree
+from conftest import FIXTURES, REPO, write_tree
 from videnbank.load import load_bank
 
 CASES: list[dict[str, Any]] = yaml.safe_load(
@@ -38,3 +39,30 @@ def test_every_problem_in_every_file_is_collected(tmp_path: Path) -> None:
     write_tree(tmp_path, files)
     bank = load_bank(tmp_path)
     assert {p.path for p in bank.problems} == set(files)
+
+
+def test_both_processes_find_what_one_finds_in_the_same_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big bank is loaded by two processes (load.PARALLEL_FROM): the same stories, problems (in
+    file order) and count as one process gives, here with every golden bad story among good ones."""
+    from videnbank import load
+
+    shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
+    shutil.copytree(REPO / "stories", tmp_path / "stories", dirs_exist_ok=True)
+    bad = [text for c in CASES for name, text in c["files"].items() if name.startswith("stories/")]
+    write_tree(tmp_path, {f"stories/case-{i:03}.md": text for i, text in enumerate(bad)})
+    alone = load.load_bank(tmp_path)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
+    sent: list[str] = []
+    apply_async = multiprocessing.pool.Pool.apply_async
+
+    def spy(pool: multiprocessing.pool.Pool, func: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(func.__name__)
+        return apply_async(pool, func, *args, **kwargs)
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "apply_async", spy)
+    both = load.load_bank(tmp_path)
+    assert sent == ["_load_part"]
+    assert len(alone.problems) > len(bad) / 2 and alone.stories
+    assert both.problems == alone.problems
+    assert both.stories == alone.stories
+    assert both.files_checked == alone.files_checked

@@ -27,6 +27,7 @@ A publishing build (``mkdocs build``) makes no Memo and keeps nothing.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -55,6 +56,7 @@ class Memo:
         self._written: dict[str, str] = {}  # page -> the key of what its file in the preview's folder was made from
         self._keys: dict[str, str] = {}  # page -> the key of the page this build makes
         self.rendered = 0  # pages this build renders
+        self.settled = False
 
     def render(self, renderer: Renderer, text: str, src_uri: str) -> Rendered:
         """``renderer.render(text, src_uri)``, or the result of an earlier call with the same inputs."""
@@ -146,6 +148,17 @@ def sources(memo: Memo | None, pages: Iterable[Any], config: Mapping[str, Any]) 
         yield from memo.sources(pages, config)
     else:
         yield from ((page.src_uri, {"content": ""}) for page in pages)
+
+
+def settle(memo: Memo | None) -> None:
+    """After the preview's first build: what it keeps (at 5,000 stories millions of objects: entries,
+    bodies, views) is left out of the garbage collector's full passes (``gc.freeze``), which would
+    otherwise walk all of it again during a later save, 0.3-0.4 s each time. Freed by reference
+    counting as before when a save replaces it; only a cycle among such objects would stay."""
+    if memo is not None and not memo.settled:
+        memo.settled = True
+        gc.collect()
+        gc.freeze()
 
 
 def written(memo: Memo | None, src_uri: str) -> None:
