@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing.pool
 import shutil
 from pathlib import Path
 from typing import Any
@@ -42,26 +41,27 @@ def test_every_problem_in_every_file_is_collected(tmp_path: Path) -> None:
 
 
 def test_both_processes_find_what_one_finds_in_the_same_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A big bank is loaded by two processes (load.PARALLEL_FROM): the same stories, problems (in
-    file order) and count as one process gives, here with every golden bad story among good ones."""
-    from videnbank import load
+    """A big bank is loaded on both cores (parallel.py): the same stories, problems (in file order) and
+    count as one process gives, here with every golden bad story among the shipped good ones."""
+    from videnbank import load, parallel
 
     shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
     shutil.copytree(REPO / "stories", tmp_path / "stories", dirs_exist_ok=True)
     bad = [text for c in CASES for name, text in c["files"].items() if name.startswith("stories/")]
     write_tree(tmp_path, {f"stories/case-{i:03}.md": text for i, text in enumerate(bad)})
     alone = load.load_bank(tmp_path)
-    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
-    sent: list[str] = []
-    apply_async = multiprocessing.pool.Pool.apply_async
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    parts: list[int] = []
+    in_halves = parallel.in_halves
 
-    def spy(pool: multiprocessing.pool.Pool, func: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(func.__name__)
-        return apply_async(pool, func, *args, **kwargs)
+    def spy(items: Any, work: Any) -> Any:
+        found = in_halves(items, work)
+        parts.append(len(found))
+        return found
 
-    monkeypatch.setattr(multiprocessing.pool.Pool, "apply_async", spy)
+    monkeypatch.setattr(parallel, "in_halves", spy)
     both = load.load_bank(tmp_path)
-    assert sent == ["_load_part"]
+    assert parts == [2]
     assert len(alone.problems) > len(bad) / 2 and alone.stories
     assert both.problems == alone.problems
     assert both.stories == alone.stories

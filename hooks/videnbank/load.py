@@ -5,17 +5,16 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import multiprocessing
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import safety
+from . import parallel, safety
 from .limits import MAX_SLUG_CHARS
 from .model import (
     DRAFT,
@@ -113,31 +112,23 @@ def load_bank(
     return bank
 
 
-# From this many story files on, the second half is loaded and checked in a second process (forked,
-# so it starts with everything this one has loaded) while this one does the first half: per story
-# the work is independent, and sending an entry back costs about a tenth of loading it.
-PARALLEL_FROM = 400
-
-
 def _load_stories(bank: Bank, files: list[Path], context: dict[str, Any]) -> list[Entry[Story] | None]:
     """Each file's entry (None where it has problems), in the order of ``files``; their problems added
-    to ``bank`` in that order too. Both cores from ``PARALLEL_FROM`` files on, where ``fork`` exists."""
-    if len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_load_one(bank, f, Story, context, _check_story_body) for f in files]
-    half = len(files) // 2
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        theirs = pool.apply_async(_load_part, (bank.root, bank.check_markup, files[half:], context))
-        mine = [_load_one(bank, f, Story, context, _check_story_body) for f in files[:half]]
-        entries, problems, checked = theirs.get()
-    bank.problems += problems
-    bank.files_checked += checked
-    return mine + entries
+    to ``bank`` in that order too. A long list on both cores (parallel.py)."""
+    found: list[Entry[Story] | None] = []
+    for entries, problems, checked in parallel.in_halves(
+        files, lambda part: _load_part(bank.root, bank.check_markup, part, context)
+    ):
+        found += entries
+        bank.problems += problems
+        bank.files_checked += checked
+    return found
 
 
 def _load_part(
-    root: Path, check_markup: bool, files: list[Path], context: dict[str, Any]
+    root: Path, check_markup: bool, files: Sequence[Path], context: dict[str, Any]
 ) -> tuple[list[Entry[Story] | None], list[Problem], int]:
-    """``_load_stories``' second half, in the second process: the entries, problems and count it found."""
+    """The entries, problems and count of loading ``files``."""
     part = Bank(root, check_markup=check_markup)
     return [_load_one(part, f, Story, context, _check_story_body) for f in files], part.problems, part.files_checked
 

@@ -30,7 +30,7 @@ from .evaluation import evaluate
 from .load import Entry, load_bank
 from .problems import Problem
 from .rebuild import Memo
-from .render import Heading, Renderer, address_of, line_of
+from .render import Heading, Rendered, Renderer, address_of, line_of
 from .safety import image_source
 from .settings import Settings, Site
 from .words import plural, them
@@ -134,6 +134,9 @@ def build_plan(settings: Settings, memo: Memo | None = None) -> Plan:
                           [m.slug for m in catalogue.methods], council is not None,
                           [f.src_uri for f in hand_written.files], open_data)
     render = _Render(plan, Renderer(known), memo)
+    if memo is None:  # the stories' bodies on both cores; a preview renders only what changed
+        pages = [(s.body, urls.src_uri(urls.story(s.slug))) for s in catalogue.stories]
+        render.ready = dict(zip(pages, render.renderer.render_all(pages), strict=True))
 
     _content_pages(plan, catalogue, settings, render)
     _listings(plan, catalogue)
@@ -179,9 +182,12 @@ class _Render:
     def __init__(self, plan: Plan, renderer: Renderer, memo: Memo | None = None) -> None:
         self.plan, self.renderer, self.memo = plan, renderer, memo
         self.headings: dict[str, list[Heading]] = {}
+        self.ready: dict[tuple[str, str], Rendered] = {}  # (text, page) rendered already (Renderer.render_all)
 
     def __call__(self, text: str, src_uri: str, path: str, first_line: int = 1, body: str | None = None) -> str:
-        result = self.memo.render(self.renderer, text, src_uri) if self.memo else self.renderer.render(text, src_uri)
+        if (result := self.ready.pop((text, src_uri), None)) is None:
+            memo, renderer = self.memo, self.renderer
+            result = memo.render(renderer, text, src_uri) if memo else renderer.render(text, src_uri)
         self.headings[src_uri] = result.headings
         for target in result.broken_links:
             line = first_line + line_of(text if body is None else body, target) - 1
