@@ -205,6 +205,7 @@ class Run:
     ok: bool
     log: str = ""
     tree_rss_mb: float = 0.0  # the largest sum over the child and its children at one time (Pagefind)
+    tree_pss_mb: float = 0.0  # the same in proportional memory: a page shared by processes counted once
 
 
 # A strict (publishing) build must know the site's address, its accessibility statement, who
@@ -225,33 +226,37 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants now, in KiB (Linux /proc)."""
-    total, todo = 0, [pid]
+def _tree_rss_kb(pid: int) -> tuple[int, int]:
+    """Memory of ``pid`` and all its descendants now, in KiB (Linux /proc): resident (RSS, which
+    counts a page shared by a forked child and its parent in each) and proportional (PSS, which
+    splits a shared page between the processes sharing it, so the sum is what the tree occupies)."""
+    rss, pss, todo = 0, 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-                    break
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue
-    return total
+    return rss, pss
 
 
 def _sample_tree(pid: int, peak: list[int], done: threading.Event) -> None:
     while not done.wait(0.1):
-        peak[0] = max(peak[0], _tree_rss_kb(pid))
+        rss, pss = _tree_rss_kb(pid)
+        peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
 
 
 def run_child(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, log: Path | None = None) -> Run:
     """Run ``cmd``; wall time, the peak memory of its largest process (wait4's rusage.ru_maxrss,
     in KiB on Linux) and the peak of the whole process tree at one time (sampled every 0.1 s)."""
     log = log or Path(tempfile.mktemp(suffix=".log"))
-    peak, done = [0], threading.Event()
+    peak, done = [0, 0], threading.Event()
     with log.open("w") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=_env(env), stdout=out, stderr=subprocess.STDOUT)
@@ -264,7 +269,7 @@ def run_child(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, log:
     proc.returncode = os.waitstatus_to_exitcode(status)
     text = log.read_text(errors="replace")
     return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / KB, proc.returncode == 0, text,
-               max(peak[0], usage.ru_maxrss) / KB)
+               max(peak[0], usage.ru_maxrss) / KB, peak[1] / KB)
 
 
 def build(
@@ -619,17 +624,18 @@ def report(results: list[Result]) -> str:
         f"Maskine: {machine()}",
         "",
         "| historier | byg vores / alm. (s, ur) | forhold (ur) | byg vores / alm. (s, CPU) | forhold (CPU) "
-        "| maks. hukommelse vores / alm. (MB, byg + Pagefind samtidig) "
+        "| maks. hukommelse vores / alm. (MB, byg + Pagefind samtidig, RSS) | det samme i PSS (MB) "
         "| historieside (KB, median / maks) | /historier/ (KB) "
         "| største princip- eller metodeside (KB) "
         "| tjek: load_bank (s, ur / CPU) | `videnbank tjek` kold / varm (s) | forhåndsvisning (s) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r.stories} | {r.ours.seconds:.1f} / {r.plain.seconds:.1f} | {r.ours.seconds / r.plain.seconds:.2f} "
             f"| {r.ours.cpu_seconds:.1f} / {r.plain.cpu_seconds:.1f} | {r.ours.cpu_seconds / r.plain.cpu_seconds:.2f} "
             f"| {r.ours.tree_rss_mb:.0f} / {r.plain.tree_rss_mb:.0f} "
+            f"| {r.ours.tree_pss_mb:.0f} / {r.plain.tree_pss_mb:.0f} "
             f"| {r.story_kb_median:.1f} / {r.story_kb_max:.1f} | {r.overview_kb:.0f} "
             f"| {r.list_kb_max:.1f} (`{r.list_kb_where}`) "
             f"| {r.checker_s:.2f} / {r.checker_cpu_s:.2f} | {_f(r.cli_check_s)} / {_f(r.cli_check_warm_s)} "

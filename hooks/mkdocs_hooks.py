@@ -61,6 +61,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         log.warning(report(plan.problems))
         plan = build.plan = site.problem_plan(plan, build.settings)
     config.nav = site.prune_nav(config.nav, plan)
+    rebuild.settle(_memo)
     try:  # Pagefind starts now and indexes each page as it is written
         build.finisher = postbuild.Finisher(build.settings, plan, policy=not _serving, memo=_memo)
     except postbuild.BuildError as e:
@@ -113,7 +114,6 @@ def on_post_build(config: MkDocsConfig) -> None:
                 log.info("videnbank: %s", line)
         except postbuild.BuildError as e:
             raise PluginError(str(e)) from None
-    rebuild.settle(_memo)
 
 
 def on_build_error(error: Exception) -> None:

@@ -13,7 +13,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import REPO, WAIT_MS, html
@@ -196,7 +196,9 @@ def test_snippets_come_from_running_text_not_tables(page: Page, shipped_url: str
     assert snippets and not [s for s in snippets if "KortnavnNavn" in s.replace(" ", "") or "borgermoede" in s]
 
 
-def test_an_index_in_parts_finds_what_each_part_holds(browser: Browser, shipped_site: Path, tmp_path: Path) -> None:
+def test_an_index_in_parts_finds_what_each_part_holds(
+    browser: Browser, shipped_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A large bank's index is built in parts (postbuild.SEARCH_PART_PAGES pages each, so Pagefind's
     memory stays bounded) and merged in the browser: here parts of 5 pages, over the shipped pages."""
     from conftest import serve_site
@@ -208,6 +210,14 @@ def test_an_index_in_parts_finds_what_each_part_holds(browser: Browser, shipped_
     shutil.rmtree(site / "pagefind")
     settings = Settings(root=REPO, site=Site("Videnbank", "https://x.dk/", None), docs_dir=REPO / "docs")
     finisher = postbuild.Finisher(settings, policy=False, part_pages=5)
+    building: list[int] = []  # when a part is full: how many earlier parts are still building their index
+    start = postbuild._Part.__init__
+
+    def part(self: postbuild._Part, indexer: Any) -> None:
+        building.append(sum(p._thread.is_alive() for p in finisher._parts))
+        start(self, indexer)
+
+    monkeypatch.setattr(postbuild._Part, "__init__", part)
     pages = sorted(site.rglob("index.html"))
     first = f"/historier/{STORY}/"  # given to Pagefind first: in the first part, not the one loaded first
     pages.sort(key=lambda p: "/" + p.parent.relative_to(site).as_posix() + "/" != first)
@@ -216,6 +226,7 @@ def test_an_index_in_parts_finds_what_each_part_holds(browser: Browser, shipped_
     lines = finisher.finish(site)
     parts = json.loads((site / "pagefind" / "vb-dele.json").read_text(encoding="utf-8"))
     assert len(parts) >= 2 and " dele" in lines[0], lines
+    assert len(building) == len(parts) and set(building) == {0}, "one part's index is built at a time (memory)"
     assert all((site / "pagefind" / part / "pagefind-entry.json").is_file() for part in parts)
     context = browser.new_context()
     page = context.new_page()

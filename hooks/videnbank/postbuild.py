@@ -83,6 +83,8 @@ class Finisher:
     def page(self, address: str, html: str) -> str:
         if self.search is not None and "data-pagefind-body" in html:
             if self.search.pages >= self.part_pages:
+                for part in self._parts:  # one part's index built at a time: that is when Pagefind's memory peaks
+                    part.built()
                 self._parts.append(_Part(self.search))
                 self.search = _indexer()
             self.search.add(address, searchable(html))
@@ -158,6 +160,10 @@ class _Part:
             self._pages = self.indexer.finish(self.folder)
         except searchindex.SearchIndexError as e:
             self._error = e
+
+    def built(self) -> None:
+        """Wait until the part's index is written (or its build failed: ``wait`` says so)."""
+        self._thread.join()
 
     def wait(self) -> int:
         self._thread.join()
