@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import urls
 from .derive import Catalogue, StoryEntry
-from .model import Actor, Method, Principle, Reference, Story
+from .model import GROUP, Actor, Method, Principle, Reference, Story
 from .render import Renderer
 from .settings import Site
 
@@ -325,7 +325,7 @@ def _join(values: Iterable[str]) -> str:
 
 
 def _actor_text(actor: Actor) -> str:
-    return f"{actor.name} ({actor.sector}, gruppe)" if actor.kind == "gruppe" else f"{actor.name} ({actor.sector})"
+    return f"{actor.name} ({actor.sector}, gruppe)" if actor.kind == GROUP else f"{actor.name} ({actor.sector})"
 
 
 def _yes_no(value: bool) -> str:
