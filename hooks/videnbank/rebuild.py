@@ -2,7 +2,7 @@
 next: results keyed by everything they are made from, so a save redoes only what it changed.
 
 At thousands of stories a full rebuild takes tens of seconds, while a save changes one file. A
-``Memo`` holds four caches, each keyed by its inputs (nothing else survives a rebuild):
+``Memo`` holds these caches, each keyed by its inputs (nothing else survives a rebuild):
 
 - loaded story files (``load.StoryMemo``: path and bytes, vocabularies, images, rules);
 - rendered bodies, by page: the text, and whether each file a relative link points at exists;
