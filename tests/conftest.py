@@ -208,3 +208,22 @@ def shipped_url(shipped_site: Path) -> Iterator[str]:
     """The shipped site served over http for the whole session."""
     with serve_site(shipped_site) as url:
         yield url
+
+
+@pytest.fixture
+def split_everywhere(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every list parallel.in_halves is given is split between two processes (PARALLEL_FROM = 2); the
+    list returned collects how many parts each call made, so a test can tell that the split happened."""
+    from videnbank import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
+    parts: list[int] = []
+    in_halves = parallel.in_halves
+
+    def spy(items: Any, work: Any) -> Any:
+        found = in_halves(items, work)
+        parts.append(len(found))
+        return found
+
+    monkeypatch.setattr(parallel, "in_halves", spy)
+    return parts

@@ -40,26 +40,17 @@ def test_every_problem_in_every_file_is_collected(tmp_path: Path) -> None:
     assert {p.path for p in bank.problems} == set(files)
 
 
-def test_both_processes_find_what_one_finds_in_the_same_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_both_processes_find_what_one_finds_in_the_same_order(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     """A big bank is loaded on both cores (parallel.py): the same stories, problems (in file order) and
     count as one process gives, here with every golden bad story among the shipped good ones."""
-    from videnbank import load, parallel
+    from videnbank import load
 
     shutil.copytree(FIXTURES / "mini", tmp_path, dirs_exist_ok=True)
     shutil.copytree(REPO / "stories", tmp_path / "stories", dirs_exist_ok=True)
     bad = [text for c in CASES for name, text in c["files"].items() if name.startswith("stories/")]
     write_tree(tmp_path, {f"stories/case-{i:03}.md": text for i, text in enumerate(bad)})
     alone = load.load_bank(tmp_path)
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
-    parts: list[int] = []
-    in_halves = parallel.in_halves
-
-    def spy(items: Any, work: Any) -> Any:
-        found = in_halves(items, work)
-        parts.append(len(found))
-        return found
-
-    monkeypatch.setattr(parallel, "in_halves", spy)
+    parts = request.getfixturevalue("split_everywhere")  # from here on, every list is split
     both = load.load_bank(tmp_path)
     assert parts == [2]
     assert len(alone.problems) > len(bad) / 2 and alone.stories

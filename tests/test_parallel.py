@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import copy_site
@@ -53,22 +52,13 @@ def test_a_failed_or_dead_second_process_costs_time_not_the_result(work: Callabl
     assert [n for part in parts for n in part] == [n + 1 for n in items]
 
 
-def test_a_plan_made_on_both_cores_is_the_plan_made_on_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_plan_made_on_both_cores_is_the_plan_made_on_one(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     """The shipped bank loaded and its stories rendered on both cores (every list split): the same pages
     and files as on one."""
     root = copy_site(tmp_path / "src", ("mkdocs.yml", "council.yml", "docs", "stories", "principles", "methods"))
     settings = Settings(root=root, site=Site("Videnbank", "https://x.dk/", None), docs_dir=root / "docs")
     alone = site.build_plan(settings)
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 2)
-    parts: list[int] = []
-    in_halves = parallel.in_halves
-
-    def spy(items: Any, work: Any) -> Any:
-        found = in_halves(items, work)
-        parts.append(len(found))
-        return found
-
-    monkeypatch.setattr(parallel, "in_halves", spy)
+    parts = request.getfixturevalue("split_everywhere")  # from here on, every list is split
     both = site.build_plan(settings)
     assert parts == [2, 2], "the stories are loaded, then rendered, in two halves"
     assert not alone.problems and alone.pages
