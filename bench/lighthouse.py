@@ -16,20 +16,17 @@ from __future__ import annotations
 
 import argparse
 import ast
-import functools
-import http.server
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from run import serve  # bench/run.py, beside this script
 
 REPO = Path(__file__).resolve().parent.parent
 LIGHTHOUSE_VERSION = "12.2.3"  # 13 needs Node 22; Debian 12 ships Node 20
@@ -97,24 +94,6 @@ def page_types(site: Path) -> list[tuple[str, str]]:
         else:
             print(f"» {name}: {path} is not in this site, skipped", file=sys.stderr)
     return found
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def serve(site: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 # --- Lighthouse -----------------------------------------------------------------------------
@@ -272,7 +251,8 @@ def main() -> int:
         reports.mkdir(parents=True, exist_ok=True)
         results: list[Result] = []
         wide: list[str] = []
-        with serve(site) as origin:
+        with serve(site) as base:  # the site on 127.0.0.1, as bench/run.py serves it
+            origin = base.rstrip("/")
             if not args.no_lighthouse:
                 binary = lighthouse_bin(args.lighthouse_dir.resolve())
                 for name, path in pages:
