@@ -80,14 +80,16 @@ class Memo:
         return {slug: [Related(entry[r.story.slug], r.score, r.principles, r.methods, r.target_groups) for r in found]
                 for slug, found in self._related[1].items()}
 
-    def view(self, src_uri: str, key: tuple[Any, ...], make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        """``make()``, or the view an earlier call for the page made from an equal ``key`` (every input
-        of the view; entries compare by identity first, and ``StoryMemo`` gives back the same entry
-        for an unchanged file)."""
+    def view(
+        self, src_uri: str, key: tuple[Any, ...], make: Callable[..., dict[str, Any]], *args: Any
+    ) -> dict[str, Any]:
+        """``make(*args)``, or the view an earlier call for the page made from an equal ``key`` (every
+        input of the view; entries compare by identity first, and ``StoryMemo`` gives back the same
+        entry for an unchanged file)."""
         found = self._views.get(src_uri)
         if found is not None and found[0] == key:
             return found[1]
-        view = make()
+        view = make(*args)
         self._views[src_uri] = (key, view)
         return view
 

@@ -198,20 +198,16 @@ class _Render:
 def _content_pages(plan: Plan, catalogue: Catalogue, settings: Settings, render: _Render) -> None:
     """A page per story, and per principle and method (with numbered pages of their stories)."""
     last_changed = gitdates.last_changed(settings.root)
-    names = _vocabulary_key(catalogue)
+    names = _vocabulary_key(catalogue) if render.memo else ""
     for story in catalogue.stories:
         src = urls.src_uri(urls.story(story.slug))
         body, changed = render(story.body, src, story.path, story.body_line), last_changed.get(story.path)
-
-        def make(story: Entry[Any] = story, body: str = body, changed: dt.date | None = changed) -> dict[str, Any]:
-            return views.story(catalogue, story, settings.site, body, changed)
-
         if render.memo is None:
-            view = make()
+            view = views.story(catalogue, story, settings.site, body, changed)
         else:
             key = (story, body, changed, settings.site, catalogue.draft_label(story), names,
                    tuple(catalogue.related(story)))
-            view = render.memo.view(src, key, make)
+            view = render.memo.view(src, key, views.story, catalogue, story, settings.site, body, changed)
         # No edit pencil on a story: its readers are citizens, and a story changes through the
         # secretariat's review (the footer says how to reach it), not an edit on GitHub.
         plan.add(Page(src, story.meta.title, "historie.html", view, story.meta.summary, search_kind=KIND_STORY))
